@@ -1,0 +1,70 @@
+"""The root cyclopts app, error reporting and exit codes."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+
+from cyclopts import App
+
+import cosmos
+from cosmos.cli.output import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for, print_error
+from cosmos.sdk.errors import CosmosError
+
+
+def build_app() -> App:
+    app = App(
+        name="cosmos",
+        help="Provenance-first video toolkit: probe, ingest, and trace every output by sha256.",
+        version=cosmos.__version__,
+    )
+    app.command(
+        "cosmos.cli.ingest:app",
+        name="ingest",
+        help="Ingest recordings into normalized H.264 MP4 clips.",
+    )
+    app.command("cosmos.cli.video:app", name="video", help="Probe video files.")
+    app.command(
+        "cosmos.cli.doctor:doctor",
+        name="doctor",
+        help="Show the resolved FFmpeg, working encoders and optional backends.",
+    )
+    return app
+
+
+class _LowercaseLevel(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LowercaseLevel())
+    logger = logging.getLogger("cosmos")
+    logger.handlers = [handler]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def run_app(tokens: list[str]) -> int:
+    """Run one command line and return its exit status.
+
+    ``--verbose`` anywhere on the line shows INFO logs and tracebacks of errors.
+    """
+    verbose = "--verbose" in tokens
+    tokens = [token for token in tokens if token != "--verbose"]
+    _configure_logging(verbose)
+    try:
+        result = build_app()(tokens, result_action="return_value")
+    except KeyboardInterrupt:
+        print_error("interrupted; partial outputs were removed")
+        return EXIT_INTERRUPTED
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+    except CosmosError as error:
+        if verbose:
+            traceback.print_exc()
+        print_error(error.message)
+        return exit_code_for(error)
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,170 @@
+"""``cosmos ingest``: turn a folder of recordings into normalized MP4 clips."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+from cyclopts import App, Parameter
+
+from cosmos.cli.output import (
+    EXIT_INVALID_INPUT,
+    EXIT_OK,
+    EXIT_PROCESSING,
+    JsonFlag,
+    PlainFlag,
+    output_mode,
+    print_json,
+    print_plain,
+)
+from cosmos.cli.progress import progress_for
+from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest_run
+
+app = App(name="ingest", help="Ingest recordings into normalized H.264 MP4 clips.")
+
+
+def _exit_status(result: IngestResult) -> int:
+    statuses = [outcome.status for outcome in result.outcomes]
+    if "failed" in statuses:
+        return EXIT_PROCESSING
+    if "skipped" in statuses or not result.produced:
+        return EXIT_INVALID_INPUT
+    return EXIT_OK
+
+
+def _report(result: IngestResult, mode: str) -> None:
+    if mode == "json":
+        print_json(
+            {
+                "run_id": result.run_id,
+                "dry_run": result.dry_run,
+                "run_document": str(result.run_document) if result.run_document else None,
+                "dry_run_plan": str(result.dry_run_plan) if result.dry_run_plan else None,
+                "produced": [str(path) for path in result.produced],
+                "clips": result.outcomes,
+            }
+        )
+        return
+    if mode == "plain":
+        print_plain([[o.status, o.name, o.output or "", o.sha256 or ""] for o in result.outcomes])
+        return
+    for outcome in result.outcomes:
+        where = outcome.output or outcome.reason or ""
+        print(f"{outcome.status:<9} {outcome.name}  {where}")
+    document = result.run_document or result.dry_run_plan
+    if document is not None:
+        print(f"run {result.run_id}: {document}")
+
+
+@app.command
+def run(
+    *,
+    input_dir: Annotated[Path, Parameter(name="--input-dir")],
+    output_dir: Annotated[Path, Parameter(name="--output-dir")],
+    manifest: Annotated[Path | None, Parameter(name="--manifest")] = None,
+    adapter: Annotated[Literal["cosm", "generic-media"] | None, Parameter(name="--adapter")] = None,
+    clip: Annotated[list[str] | None, Parameter(name="--clip")] = None,
+    width: Annotated[int, Parameter(name="--width")] = 3840,
+    height: Annotated[int, Parameter(name="--height")] = 2160,
+    quality: Annotated[
+        Literal["speed", "balanced", "quality"], Parameter(name="--quality")
+    ] = "balanced",
+    crf: Annotated[int | None, Parameter(name="--crf")] = None,
+    low_memory: Annotated[bool, Parameter(name="--low-memory", negative="")] = False,
+    scale_filter: Annotated[
+        Literal["lanczos", "spline36", "bicubic", "bilinear"] | None,
+        Parameter(name="--scale-filter"),
+    ] = None,
+    filter_threads: Annotated[int | None, Parameter(name="--filter-threads")] = None,
+    fc_threads: Annotated[int | None, Parameter(name="--fc-threads")] = None,
+    decode: Annotated[Literal["auto", "hw", "sw"], Parameter(name="--decode")] = "auto",
+    window: Annotated[float | None, Parameter(name="--window")] = None,
+    profile: Annotated[str | None, Parameter(name="--profile")] = None,
+    upscale: Annotated[bool, Parameter(name="--upscale", negative="")] = False,
+    dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
+    yes: Annotated[bool, Parameter(name=["--yes", "--no-input"], negative="")] = False,
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> int:
+    """Ingest a folder of recordings into normalized H.264 MP4 clips with sidecars.
+
+    Each clip fits inside --width x --height pixels keeping its display aspect ratio and is
+    never upscaled unless --upscale is given. Exit status: 0 all clips produced, 2 bad option,
+    3 invalid input (a clip skipped or nothing to ingest), 4 FFmpeg missing, 5 a clip failed.
+
+    Parameters
+    ----------
+    input_dir
+        Folder holding the recordings (video files, or a COSM session with its XML manifest).
+    output_dir
+        Folder for clips, sidecars and the run document; created when missing.
+    manifest
+        COSM manifest XML to use when the folder holds several.
+    adapter
+        Source layout; detected from the folder when omitted.
+    clip
+        Ingest only this clip (case-insensitive); repeat for several.
+    width
+        Maximum output width in pixels.
+    height
+        Maximum output height in pixels.
+    quality
+        Quality mode; sets the default CRF (quality 18, balanced 23, speed 28) and x264 preset.
+    crf
+        Constant rate factor 0-51 (lower is better); overrides the quality mode's default.
+    low_memory
+        Use fewer filter and encoder threads.
+    scale_filter
+        Scaler; default lanczos for --quality quality, else bicubic.
+    filter_threads
+        FFmpeg -filter_threads.
+    fc_threads
+        FFmpeg -filter_complex_threads.
+    decode
+        Hardware decoding: auto uses it when a probe shows it works.
+    window
+        Process only the first N seconds of each clip.
+    profile
+        Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE).
+    upscale
+        Allow scaling a clip smaller than the box up to fill it.
+    dry_run
+        Plan only: write cosmos_ingest_dry_run.v1.json, run no media processing.
+    yes
+        Never prompt (Cosmos does not prompt; accepted for automation).
+    json
+        Print the run result as one JSON document on stdout.
+    plain
+        Print one clip per line: status, name, output, sha256.
+    """
+    del yes
+    mode = output_mode(json, plain)
+    options = IngestOptions(
+        width=width,
+        height=height,
+        quality_mode=quality,
+        low_memory=low_memory,
+        crf=crf,
+        dry_run=dry_run,
+        clips=clip,
+        scale_filter=scale_filter,
+        filter_threads=filter_threads,
+        filter_complex_threads=fc_threads,
+        decode=decode,
+        window_seconds=window,
+        adapter=adapter,
+        profile=profile,
+        allow_upscale=upscale,
+    )
+    result = ingest_run(
+        input_dir,
+        output_dir,
+        manifest=manifest,
+        options=options,
+        progress=progress_for(mode),
+        command=shlex.join(["cosmos", *sys.argv[1:]]),
+    )
+    _report(result, mode)
+    return _exit_status(result)

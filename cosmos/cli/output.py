@@ -1,0 +1,70 @@
+"""Output modes, error lines and exit codes shared by every command."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Literal
+
+import msgspec
+from cyclopts import Parameter
+
+from cosmos.sdk.errors import (
+    CosmosError,
+    InvalidInputError,
+    InvalidOptionError,
+    ProcessingError,
+    ToolNotFoundError,
+    VideoDecodeError,
+    VideoProbeError,
+)
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_INVALID_INPUT = 3
+EXIT_TOOL = 4
+EXIT_PROCESSING = 5
+EXIT_INTERRUPTED = 130
+
+Mode = Literal["human", "json", "plain"]
+JsonFlag = Annotated[bool, Parameter(name="--json", negative="", help="Print one JSON document.")]
+PlainFlag = Annotated[
+    bool, Parameter(name="--plain", negative="", help="Print one value per line, tab separated.")
+]
+
+
+class UsageError(CosmosError):
+    """A command line that cannot run as given (exit 2)."""
+
+
+def output_mode(json_flag: bool, plain_flag: bool) -> Mode:
+    if json_flag and plain_flag:
+        raise UsageError("--json and --plain cannot be used together; choose one")
+    if json_flag:
+        return "json"
+    return "plain" if plain_flag else "human"
+
+
+def exit_code_for(error: CosmosError) -> int:
+    """Map an SDK exception to the documented exit status."""
+    if isinstance(error, UsageError | InvalidOptionError):
+        return EXIT_USAGE
+    if isinstance(error, InvalidInputError | VideoProbeError):
+        return EXIT_INVALID_INPUT
+    if isinstance(error, ToolNotFoundError):
+        return EXIT_TOOL
+    if isinstance(error, ProcessingError | VideoDecodeError):
+        return EXIT_PROCESSING
+    return EXIT_PROCESSING
+
+
+def print_error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)
+
+
+def print_json(value: object) -> None:
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
+
+
+def print_plain(rows: list[list[str]]) -> None:
+    for row in rows:
+        print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))

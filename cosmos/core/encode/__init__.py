@@ -1,0 +1,1 @@
+"""Encoder policy, quality settings and determinism profiles."""

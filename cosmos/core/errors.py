@@ -1,0 +1,74 @@
+"""Error values returned by the core and the shell.
+
+Each failure is a small frozen Struct whose ``message`` is complete: what failed, on which value,
+and what to do next. The SDK boundary (:mod:`cosmos.sdk._boundary`) turns each kind into the
+documented exception with one exhaustive ``match``:
+
+    InvalidOption   -> cosmos.sdk.errors.InvalidOptionError  (ValueError; CLI exit 2)
+    InvalidInput    -> cosmos.sdk.errors.InvalidInputError   (ValueError; CLI exit 3)
+    ToolUnavailable -> cosmos.sdk.errors.ToolNotFoundError   (FileNotFoundError; CLI exit 4)
+    ProbeFailed     -> cosmos.sdk.errors.VideoProbeError     (RuntimeError; CLI exit 3)
+    DecodeFailed    -> cosmos.sdk.errors.VideoDecodeError    (RuntimeError; CLI exit 5)
+    ProcessingFailed-> cosmos.sdk.errors.ProcessingError     (RuntimeError; CLI exit 5)
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class InvalidOption(msgspec.Struct, frozen=True):
+    """An option value outside its accepted range or set."""
+
+    field: str
+    value: str
+    message: str
+
+
+class InvalidInput(msgspec.Struct, frozen=True):
+    """An input path or file that cannot be used (missing, empty, not video, unwritable)."""
+
+    value: str
+    message: str
+
+
+class ToolUnavailable(msgspec.Struct, frozen=True):
+    """FFmpeg, ffprobe or an encoder that could not be found or does not work."""
+
+    tool: str
+    message: str
+
+
+class ProbeFailed(msgspec.Struct, frozen=True):
+    """ffprobe could not describe a file as video."""
+
+    path: str
+    message: str
+    stderr: str = ""
+
+
+class DecodeFailed(msgspec.Struct, frozen=True):
+    """FFmpeg could not decode the requested frames."""
+
+    path: str
+    message: str
+    stderr: str = ""
+
+
+class ProcessingFailed(msgspec.Struct, frozen=True):
+    """A media job ran and failed (FFmpeg exit status, invalid output)."""
+
+    value: str
+    message: str
+    stderr: str = ""
+
+
+CosmosFailure = (
+    InvalidOption | InvalidInput | ToolUnavailable | ProbeFailed | DecodeFailed | ProcessingFailed
+)
+
+
+def stderr_tail(stderr: str, max_lines: int = 12) -> str:
+    """Return the last ``max_lines`` non-empty lines of a tool's stderr, for error messages."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    return "\n".join(lines[-max_lines:])

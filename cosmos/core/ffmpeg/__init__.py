@@ -1,0 +1,1 @@
+"""FFmpeg and ffprobe argv builders, output parsers and quoting."""

@@ -1,0 +1,21 @@
+"""How local paths are written into FFmpeg argv lists."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from pathlib import PurePath
+
+
+def file_url(path: PurePath) -> str:
+    """Return ``path`` as an FFmpeg ``file:`` URL.
+
+    Without the prefix FFmpeg reads ``a:b.mp4`` as protocol ``a`` and a leading ``-`` as an option;
+    with it every local name, including spaces, quotes and non-ASCII characters, is taken literally.
+    """
+    return f"file:{path}"
+
+
+def shell_join(argv: Sequence[str]) -> str:
+    """Quote an argv list for a POSIX shell, so ``cmd.txt`` can be pasted and run as is."""
+    return shlex.join(argv)

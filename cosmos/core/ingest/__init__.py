@@ -1,0 +1,1 @@
+"""Pure parts of ingest: option resolution, clip discovery, geometry and plans."""

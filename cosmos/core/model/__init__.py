@@ -1,0 +1,1 @@
+"""msgspec Structs and frozen dataclasses shared across the core."""

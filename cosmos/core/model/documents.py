@@ -1,0 +1,251 @@
+"""Sidecar and run documents, as msgspec Structs.
+
+Field names are a compatibility contract with existing sidecar readers; new fields are added,
+never renamed. ``schemas/`` holds the JSON Schemas generated from these types
+(``just schemas``), and a test fails when a committed schema drifts from its Struct.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+SCHEMA_VERSION = "1.0.0"
+DRY_RUN_SCHEMA = "cosmos-dry-run-plan-v1"
+
+
+class OutputRef(msgspec.Struct, frozen=True):
+    """A file Cosmos produced: ``path`` as written, ``relpath`` from the document's folder."""
+
+    path: str
+    relpath: str
+    sha256: str
+    bytes: int
+
+
+class SourceRef(msgspec.Struct, frozen=True):
+    """The file a product was made from; ``sha256`` joins to an upstream ``output.sha256``."""
+
+    path: str
+    relpath: str
+    sha256: str | None
+    bytes: int | None
+    rotation_degrees: int = 0
+
+
+class VideoFacts(msgspec.Struct, frozen=True):
+    """Facts from a probe of the file itself.
+
+    ``width``/``height`` are the displayed size; ``width_px``/``height_px`` the stored picture.
+    """
+
+    width: int
+    height: int
+    width_px: int
+    height_px: int
+    fps: float | None
+    duration_sec: float | None
+    pix_fmt: str | None
+    color_space: str | None
+    codec: str | None
+    frame_count: int | None
+
+
+class FfmpegInfo(msgspec.Struct, frozen=True):
+    """The FFmpeg build used, and where Cosmos found it (``env``, ``managed`` or ``path``)."""
+
+    version: str
+    path: str
+    origin: str
+
+
+class SystemInfo(msgspec.Struct, frozen=True):
+    os: str
+    python: str
+    cpu_count: int
+    memory_gb: float | None
+
+
+class EnvInfo(msgspec.Struct, frozen=True):
+    ffmpeg: FfmpegInfo
+    system: SystemInfo
+
+
+class TimeRangeMs(msgspec.Struct, frozen=True):
+    """Start and end of a clip in milliseconds; for generic media, on the source's timeline."""
+
+    t0: int
+    t1: int
+
+
+class FrameRange(msgspec.Struct, frozen=True):
+    """Half-open frame range ``[start, end)``."""
+
+    start: int
+    end: int
+
+
+class EncoderAttempt(msgspec.Struct, frozen=True):
+    """An encoder Cosmos tried and passed over, with the reason."""
+
+    encoder: str
+    reason: str
+
+
+class ClipEncode(msgspec.Struct, frozen=True):
+    """How a clip was encoded. ``crf`` is the effective value, after mode and profile defaults."""
+
+    impl: str
+    filtergraph: str
+    crf: int
+    preset: str | None
+    hardware_attempted: bool
+    attempts: list[EncoderAttempt]
+    profile: str | None
+
+
+class ClipDocument(msgspec.Struct, frozen=True):
+    """``<clip>.mp4.cosmos_clip.v1.json``: one ingested clip."""
+
+    schema_version: str
+    clip_id: str
+    ingest_run_id: str
+    name: str
+    adapter: str
+    time_ms: TimeRangeMs
+    frames: FrameRange
+    source: SourceRef
+    output: OutputRef
+    video: VideoFacts
+    encode: ClipEncode
+    env: EnvInfo
+
+
+class IngestOptionsRecord(msgspec.Struct, frozen=True):
+    """The resolved options of a run, as recorded in its documents."""
+
+    adapter: str | None
+    resolution: list[int]
+    quality_mode: str
+    low_memory: bool
+    crf: int
+    scale_filter: str
+    filter_threads: int | None
+    filter_complex_threads: int | None
+    decode: str
+    window_seconds: float | None
+    profile: str | None
+    allow_upscale: bool
+    clips: list[str] | None
+
+
+class FindingRecord(msgspec.Struct, frozen=True):
+    clip: str
+    code: str
+    message: str
+    blocking: bool
+
+
+ClipStatus = Literal["produced", "failed", "skipped", "planned"]
+
+
+class ClipOutcome(msgspec.Struct, frozen=True):
+    """What happened to one clip of a run; ``reason`` is set for failed and skipped clips."""
+
+    name: str
+    status: ClipStatus
+    inputs: list[str]
+    output: str | None
+    sidecar: str | None
+    sha256: str | None
+    encoder: str | None
+    reason: str | None
+    findings: list[FindingRecord]
+
+
+class RunSummary(msgspec.Struct, frozen=True):
+    produced: int
+    failed: int
+    skipped: int
+    planned: int
+
+
+class IngestRunDocument(msgspec.Struct, frozen=True):
+    """``cosmos_ingest_run.v1.json``: one ingest run and the outcome of every clip."""
+
+    schema_version: str
+    ingest_run_id: str
+    tool: str
+    version: str
+    git: str | None
+    time: str
+    input_dir: str
+    manifest: str | None
+    output_dir: str
+    adapter: str
+    encoders_preference: list[str]
+    encoder: str | None
+    ffmpeg: FfmpegInfo
+    system: SystemInfo
+    options: IngestOptionsRecord
+    clips: list[ClipOutcome]
+    summary: RunSummary
+
+
+class SideEffects(msgspec.Struct, frozen=True):
+    executes_media_processing: bool
+    creates_media_outputs: bool
+    writes_metadata: list[str]
+
+
+class PlannedInput(msgspec.Struct, frozen=True):
+    """An input of a dry run and what the probe observed (``video`` is null when it failed)."""
+
+    path: str
+    kind: str
+    stage: str
+    observed: VideoFacts | None
+
+
+class PlannedOutput(msgspec.Struct, frozen=True):
+    path: str
+    kind: str
+    stage: str
+    exists: bool
+    will_create_on_apply: bool
+
+
+class PlannedCommand(msgspec.Struct, frozen=True):
+    """One command a real run would execute, argv exactly as it would run."""
+
+    stage: str
+    name: str
+    argv: list[str]
+    inputs: list[str]
+    outputs: list[str]
+
+
+class IngestDryRunPlan(msgspec.Struct, frozen=True):
+    """``cosmos_ingest_dry_run.v1.json``: what a real ingest would read, run and write."""
+
+    schema: str
+    command: str
+    created_at: str
+    side_effects: SideEffects
+    inputs: list[PlannedInput]
+    outputs: list[PlannedOutput]
+    commands: list[PlannedCommand]
+    validation: list[FindingRecord]
+    adapter: str
+    input_dir: str
+    output_dir: str
+    encoder: str | None
+    encoders_preference: list[str]
+    options: IngestOptionsRecord
+    clips: list[ClipOutcome]
+
+
+def encode_document(document: msgspec.Struct) -> bytes:
+    """Encode a document as UTF-8 JSON with two-space indentation and a final newline."""
+    return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"

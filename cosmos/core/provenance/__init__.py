@@ -1,0 +1,1 @@
+"""Sidecar and run document builders, identifiers and paths."""

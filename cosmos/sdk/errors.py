@@ -1,0 +1,66 @@
+"""Exceptions of the public SDK.
+
+    Exception
+     +-- CosmosError
+          +-- InvalidOptionError (also ValueError)       an option outside its accepted values
+          +-- InvalidInputError (also ValueError)        a missing, empty or unusable input path
+          +-- ToolNotFoundError (also FileNotFoundError) ffmpeg, ffprobe or an encoder unusable
+          +-- ProcessingError (also RuntimeError)        a media job ran and failed
+          +-- CosmosVideoError (also RuntimeError)
+               +-- VideoProbeError                        ffprobe could not describe a file
+               +-- VideoDecodeError                       FFmpeg could not decode frames
+
+Every message names the value that failed and what to do next; errors from a tool carry its
+stderr in ``stderr``.
+"""
+
+from __future__ import annotations
+
+
+class CosmosError(Exception):
+    """Base class of every error Cosmos raises on purpose."""
+
+    def __init__(self, message: str, *, stderr: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.stderr = stderr
+
+
+class InvalidOptionError(CosmosError, ValueError):
+    """An option value outside its accepted range or set."""
+
+
+class InvalidInputError(CosmosError, ValueError):
+    """An input path or file that cannot be used."""
+
+
+class ToolNotFoundError(CosmosError, FileNotFoundError):
+    """FFmpeg, ffprobe or a requested encoder is missing or does not work."""
+
+
+class ProcessingError(CosmosError, RuntimeError):
+    """A media job ran and failed."""
+
+
+class CosmosVideoError(CosmosError, RuntimeError):
+    """Base class of probe and decode errors."""
+
+
+class VideoProbeError(CosmosVideoError):
+    """ffprobe could not describe a file as video."""
+
+
+class VideoDecodeError(CosmosVideoError):
+    """FFmpeg could not decode the requested frames."""
+
+
+__all__ = [
+    "CosmosError",
+    "CosmosVideoError",
+    "InvalidInputError",
+    "InvalidOptionError",
+    "ProcessingError",
+    "ToolNotFoundError",
+    "VideoDecodeError",
+    "VideoProbeError",
+]

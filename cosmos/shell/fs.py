@@ -1,0 +1,113 @@
+"""Filesystem effects: atomic writes, folder listings, writability checks."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+from returns.result import Failure, Result, Success
+
+from cosmos.core.errors import InvalidInput
+from cosmos.core.ingest.adapter import FolderEntry, FolderListing
+
+
+def random_token() -> str:
+    """Return 8 random hex characters for temporary names and run ids."""
+    return secrets.token_hex(4)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary name beside ``path``, flush it to disk, then rename.
+
+    A crash leaves either the old file or the new one, never a partial file under ``path``.
+    """
+    temporary = path.with_name(f".{path.name}.{random_token()}.partial")
+    try:
+        with temporary.open("wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temporary.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write UTF-8 text atomically, as :func:`atomic_write_bytes`."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def remove_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def existing_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
+    """Resolve ``path`` and check that it is an existing folder."""
+    resolved = path.expanduser().resolve()
+    if not resolved.exists():
+        return Failure(
+            InvalidInput(
+                value=str(path),
+                message=f"{role} {path} does not exist; check the path",
+            )
+        )
+    if not resolved.is_dir():
+        return Failure(
+            InvalidInput(
+                value=str(path),
+                message=f"{role} {path} is not a folder; pass the folder that holds the files",
+            )
+        )
+    return Success(resolved)
+
+
+def list_folder(root: Path) -> FolderListing:
+    """List the top level of ``root``; symlinks to files count as files."""
+    entries: list[FolderEntry] = []
+    with os.scandir(root) as scan:
+        for entry in scan:
+            try:
+                is_file = entry.is_file()
+                size = entry.stat().st_size if is_file else 0
+            except OSError:
+                continue
+            entries.append(FolderEntry(name=entry.name, is_file=is_file, size_bytes=size))
+    entries.sort(key=lambda entry: entry.name)
+    return FolderListing(root=root, entries=tuple(entries))
+
+
+def writable_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
+    """Create ``path`` if needed and prove it is writable by creating and removing a file."""
+    resolved = path.expanduser().resolve()
+    try:
+        resolved.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return Failure(
+            InvalidInput(
+                value=str(path),
+                message=f"cannot create {role} {path} ({error.strerror or error}); choose a "
+                "folder you can write to",
+            )
+        )
+    if not resolved.is_dir():
+        return Failure(
+            InvalidInput(value=str(path), message=f"{role} {path} exists but is not a folder")
+        )
+    probe = resolved / f".cosmos-write-check.{random_token()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return Failure(
+            InvalidInput(
+                value=str(path),
+                message=f"{role} {path} is not writable ({error.strerror or error}); fix its "
+                "permissions or choose another folder",
+            )
+        )
+    return Success(resolved)

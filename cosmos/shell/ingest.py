@@ -1,0 +1,587 @@
+"""Execute an ingest: gather facts, let the core plan, run FFmpeg, write documents."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from returns.result import Failure, Result, Success
+
+import cosmos
+from cosmos.core.encode.policy import (
+    SOFTWARE_ENCODER,
+    EncoderChoice,
+    encoder_candidates,
+)
+from cosmos.core.encode.profiles import choose_profile_name
+from cosmos.core.errors import (
+    CosmosFailure,
+    InvalidInput,
+    ProbeFailed,
+    ToolUnavailable,
+    stderr_tail,
+)
+from cosmos.core.ffmpeg.paths import shell_join
+from cosmos.core.ffmpeg.progress import ProgressParser
+from cosmos.core.ingest.adapter import ClipSource, Finding
+from cosmos.core.ingest.detect import choose_adapter, select_clips
+from cosmos.core.ingest.generic import GenericMediaAdapter
+from cosmos.core.ingest.options import IngestOptions, ResolvedIngest, resolve_ingest_options
+from cosmos.core.ingest.plan import ClipPlan, build_generic_clip_plan, clip_output_paths
+from cosmos.core.model.documents import (
+    ClipOutcome,
+    EnvInfo,
+    IngestRunDocument,
+    encode_document,
+)
+from cosmos.core.model.media import MediaFacts
+from cosmos.core.provenance.ids import make_run_id
+from cosmos.core.provenance.ingest_documents import (
+    DryRunClip,
+    ProducedClip,
+    RunContext,
+    build_clip_document,
+    build_dry_run_plan,
+    build_run_document,
+    finding_records,
+)
+from cosmos.shell import fs
+from cosmos.shell.binaries import ResolvedTool, resolve_tool
+from cosmos.shell.encoders import select_encoder, usable_hw_decoders
+from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
+from cosmos.shell.hashing import sha256_file
+from cosmos.shell.probe import probe_media
+from cosmos.shell.runner import run
+
+logger = logging.getLogger("cosmos.ingest")
+
+RUN_DOCUMENT = "cosmos_ingest_run.v1.json"
+DRY_RUN_DOCUMENT = "cosmos_ingest_dry_run.v1.json"
+RUN_ARCHIVE_FOLDER = "cosmos_runs"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestProgress:
+    """A progress report of one clip's encode."""
+
+    clip: str
+    clip_number: int
+    clip_total: int
+    frame: int | None
+    total_frames: int | None
+    fps: float | None
+    out_time_seconds: float | None
+    total_seconds: float | None
+    finished: bool
+
+
+ProgressCallback = Callable[[IngestProgress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRequest:
+    input_dir: Path
+    output_dir: Path
+    manifest: Path | None
+    options: IngestOptions
+    command: str = "cosmos.sdk.ingest.ingest"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What a run did: produced (or planned) paths, every clip's outcome, the documents."""
+
+    run_id: str
+    dry_run: bool
+    produced: tuple[Path, ...]
+    outcomes: tuple[ClipOutcome, ...]
+    run_document: Path | None
+    dry_run_plan: Path | None
+    document: IngestRunDocument | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    clip: ClipSource
+    facts: MediaFacts | None
+    size_bytes: int
+    findings: tuple[Finding, ...]
+    plan: ClipPlan | None
+    choice: EncoderChoice | None
+    replan: Callable[[EncoderChoice], ClipPlan] | None = None
+
+
+def _input_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _choose_hw_decode(
+    ffmpeg: ResolvedTool, options: ResolvedIngest
+) -> Result[str | None, ToolUnavailable]:
+    if options.decode == "sw":
+        return Success(None)
+    usable = usable_hw_decoders(ffmpeg.path, current_platform())
+    if usable:
+        return Success(usable[0])
+    if options.decode == "hw":
+        return Failure(
+            ToolUnavailable(
+                tool="hwaccel",
+                message=f"decode='hw' was requested but {ffmpeg.path} cannot open a hardware "
+                "decoder on this machine; use decode='auto' or 'sw'",
+            )
+        )
+    return Success(None)
+
+
+def _prepare_clip(
+    clip: ClipSource,
+    *,
+    ffmpeg: ResolvedTool,
+    options: ResolvedIngest,
+    candidates: tuple[str, ...],
+    hw_decode: str | None,
+    output_dir: Path,
+) -> Result[_Prepared, ToolUnavailable]:
+    adapter = GenericMediaAdapter()
+    source = clip.inputs[0]
+    size_bytes = _input_size(source)
+    probed = probe_media(source) if size_bytes > 0 else None
+    if isinstance(probed, Failure) and isinstance(probed.failure(), ToolUnavailable):
+        return Failure(probed.failure())
+    facts_or_error: MediaFacts | ProbeFailed
+    if probed is None:
+        facts_or_error = ProbeFailed(path=str(source), message=f"{source} is empty")
+    elif isinstance(probed, Failure):
+        facts_or_error = probed.failure()
+    else:
+        facts_or_error = probed.unwrap()
+    findings = adapter.validate(clip, facts_or_error, size_bytes)
+    facts = facts_or_error if isinstance(facts_or_error, MediaFacts) else None
+    if facts is None or any(f.blocking for f in findings):
+        return Success(_Prepared(clip, facts, size_bytes, findings, None, None))
+
+    paths = clip_output_paths(output_dir, clip.name, fs.random_token())
+
+    def plan_with(choice: EncoderChoice) -> ClipPlan:
+        return build_generic_clip_plan(
+            ffmpeg=str(ffmpeg.path),
+            clip=clip,
+            facts=facts,
+            input_args=adapter.input_args(clip),
+            options=options,
+            choice=choice,
+            hw_decode=hw_decode,
+            paths=paths,
+        )
+
+    # The size decides which hardware encoders work, so plan once to learn it.
+    sized = plan_with(EncoderChoice(encoder=SOFTWARE_ENCODER, attempted=()))
+    chosen = select_encoder(ffmpeg.path, candidates, sized.width, sized.height, "yuv420p")
+    if isinstance(chosen, Failure):
+        return chosen
+    choice = chosen.unwrap()
+    return Success(
+        _Prepared(clip, facts, size_bytes, findings, plan_with(choice), choice, plan_with)
+    )
+
+
+def _skipped(prepared: _Prepared) -> ClipOutcome:
+    reason = "; ".join(f.message for f in prepared.findings if f.blocking)
+    return ClipOutcome(
+        name=prepared.clip.name,
+        status="skipped",
+        inputs=[str(p) for p in prepared.clip.inputs],
+        output=None,
+        sidecar=None,
+        sha256=None,
+        encoder=None,
+        reason=reason or "the clip did not pass validation",
+        findings=finding_records(prepared.findings),
+    )
+
+
+def _failed(prepared: _Prepared, reason: str) -> ClipOutcome:
+    return ClipOutcome(
+        name=prepared.clip.name,
+        status="failed",
+        inputs=[str(p) for p in prepared.clip.inputs],
+        output=None,
+        sidecar=None,
+        sha256=None,
+        encoder=prepared.plan.encoder if prepared.plan else None,
+        reason=reason,
+        findings=finding_records(prepared.findings),
+    )
+
+
+def _progress_sink(
+    plan: ClipPlan, number: int, total: int, callback: ProgressCallback | None
+) -> Callable[[str], None] | None:
+    if callback is None:
+        return None
+    parser = ProgressParser()
+
+    def on_line(line: str) -> None:
+        block = parser.feed(line)
+        if block is None:
+            return
+        callback(
+            IngestProgress(
+                clip=plan.clip.name,
+                clip_number=number,
+                clip_total=total,
+                frame=block.frame,
+                total_frames=plan.expected_frames,
+                fps=block.fps,
+                out_time_seconds=block.out_time_seconds,
+                total_seconds=plan.expected_duration_seconds,
+                finished=block.finished,
+            )
+        )
+
+    return on_line
+
+
+def _attempt(
+    plan: ClipPlan,
+    log_sections: list[str],
+    number: int,
+    total: int,
+    progress: ProgressCallback | None,
+) -> tuple[bool, str]:
+    """Run one encode attempt; return success and a failure reason."""
+    fs.atomic_write_text(plan.paths.cmd, shell_join(plan.argv) + "\n")
+    try:
+        completed = run(plan.argv, on_stdout_line=_progress_sink(plan, number, total, progress))
+    except OSError as error:
+        log_sections.append(f"$ {shell_join(plan.argv)}\n{error}\n")
+        fs.atomic_write_text(plan.paths.log, "\n".join(log_sections))
+        return False, f"cannot start {plan.argv[0]} ({error})"
+    log_sections.append(
+        f"$ {shell_join(plan.argv)}\n# exit {completed.returncode}, {completed.seconds:.2f} s\n"
+        f"{completed.stderr}"
+    )
+    fs.atomic_write_text(plan.paths.log, "\n".join(log_sections))
+    if not completed.ok:
+        tail = stderr_tail(completed.stderr, 3) or "no stderr"
+        return False, (
+            f"ffmpeg exited with {completed.returncode} encoding {plan.clip.inputs[0]} with "
+            f"{plan.encoder}: {tail} (full log: {plan.paths.log})"
+        )
+    return True, ""
+
+
+def _encode_clip(
+    prepared: _Prepared,
+    *,
+    run_id: str,
+    adapter_name: str,
+    options: ResolvedIngest,
+    env: EnvInfo,
+    number: int,
+    total: int,
+    progress: ProgressCallback | None,
+) -> tuple[ClipOutcome, Path | None]:
+    plan, choice, facts = prepared.plan, prepared.choice, prepared.facts
+    assert plan is not None and choice is not None and facts is not None
+    log_sections: list[str] = []
+    try:
+        ok, reason = _attempt(plan, log_sections, number, total, progress)
+        if not ok and plan.encoder != SOFTWARE_ENCODER and prepared.replan is not None:
+            logger.warning(
+                "clip %s failed with %s; retrying once with libx264", plan.clip.name, plan.encoder
+            )
+            choice = EncoderChoice(
+                encoder=SOFTWARE_ENCODER,
+                attempted=(*choice.attempted, (plan.encoder, f"failed mid-run: {reason}")),
+            )
+            fs.remove_quietly(plan.paths.temporary)
+            plan = prepared.replan(choice)
+            ok, reason = _attempt(plan, log_sections, number, total, progress)
+        if not ok:
+            return _failed(replace(prepared, plan=plan), reason), None
+
+        checked = probe_media(plan.paths.temporary)
+        if isinstance(checked, Failure):
+            return _failed(
+                replace(prepared, plan=plan),
+                f"ffmpeg finished but its output does not probe as video: "
+                f"{checked.failure().message}",
+            ), None
+        output_facts = checked.unwrap()
+        plan.paths.temporary.replace(plan.paths.media)
+    finally:
+        if plan is not None:
+            fs.remove_quietly(plan.paths.temporary)
+
+    output_sha = sha256_file(plan.paths.media)
+    source = plan.clip.inputs[0]
+    produced = ProducedClip(
+        plan=plan,
+        choice=choice,
+        source_facts=facts,
+        source_sha256=sha256_file(source),
+        source_bytes=prepared.size_bytes,
+        output_sha256=output_sha,
+        output_bytes=plan.paths.media.stat().st_size,
+        output_facts=output_facts,
+    )
+    document = build_clip_document(
+        produced,
+        run_id=run_id,
+        adapter=adapter_name,
+        profile_name=options.profile.name if options.profile else None,
+        env=env,
+    )
+    fs.atomic_write_bytes(plan.paths.sidecar, encode_document(document))
+    outcome = ClipOutcome(
+        name=plan.clip.name,
+        status="produced",
+        inputs=[str(p) for p in plan.clip.inputs],
+        output=str(plan.paths.media),
+        sidecar=str(plan.paths.sidecar),
+        sha256=output_sha,
+        encoder=plan.encoder,
+        reason=None,
+        findings=finding_records(prepared.findings),
+    )
+    return outcome, plan.paths.media
+
+
+def _write_run_document(output_dir: Path, document: IngestRunDocument) -> Path:
+    """Write the run document under its run id, then point the fixed name at it.
+
+    Earlier runs into the same folder keep their documents in ``cosmos_runs/``, so every clip
+    sidecar's ``ingest_run_id`` still resolves after a later run.
+    """
+    data = encode_document(document)
+    archive = output_dir / RUN_ARCHIVE_FOLDER
+    archive.mkdir(exist_ok=True)
+    fs.atomic_write_bytes(archive / f"{document.ingest_run_id}.cosmos_ingest_run.v1.json", data)
+    latest = output_dir / RUN_DOCUMENT
+    fs.atomic_write_bytes(latest, data)
+    return latest
+
+
+def _check_outputs_spare_inputs(
+    clips: list[ClipSource], output_dir: Path
+) -> Result[None, InvalidInput]:
+    inputs = {path.resolve() for clip in clips for path in clip.inputs}
+    for clip in clips:
+        media = clip_output_paths(output_dir, clip.name, "x").media
+        if media in inputs:
+            return Failure(
+                InvalidInput(
+                    value=str(output_dir),
+                    message=f"output {media} would overwrite the input file of the same name; "
+                    "choose an output folder other than the input folder",
+                )
+            )
+    return Success(None)
+
+
+def run_ingest(
+    request: IngestRequest, progress: ProgressCallback | None = None
+) -> Result[IngestResult, CosmosFailure]:
+    """Run (or plan, for a dry run) one ingest and write its documents.
+
+    Errors that stop the whole run come back as a ``Failure`` before anything is written; a
+    clip that fails or is skipped is recorded in the run document and the others go on.
+    """
+    profile_name = choose_profile_name(request.options.profile, os.environ.get("COSMOS_PROFILE"))
+    resolved = resolve_ingest_options(request.options, profile_name)
+    if isinstance(resolved, Failure):
+        return resolved
+    options = resolved.unwrap()
+
+    input_checked = fs.existing_folder(request.input_dir, "input folder")
+    if isinstance(input_checked, Failure):
+        return input_checked
+    input_dir = input_checked.unwrap()
+    manifest = request.manifest.expanduser().resolve() if request.manifest else None
+    if manifest is not None and not manifest.is_file():
+        return Failure(
+            InvalidInput(
+                value=str(request.manifest),
+                message=f"manifest {request.manifest} does not exist or is not a file",
+            )
+        )
+
+    listing = fs.list_folder(input_dir)
+    adapter_chosen = choose_adapter(listing, options.adapter, manifest)
+    if isinstance(adapter_chosen, Failure):
+        return adapter_chosen
+    adapter_name = adapter_chosen.unwrap()
+    if adapter_name == "cosm":
+        # TODO: the COSM quad-tile adapter lands with the synthetic session generator.
+        return Failure(
+            InvalidInput(
+                value=str(manifest or input_dir),
+                message=f"{input_dir} looks like a COSM recording (XML manifest), and COSM "
+                "ingest is not available in this version; pass adapter='generic-media' to "
+                "ingest the video files at its top level instead",
+            )
+        )
+
+    adapter = GenericMediaAdapter()
+    discovered = adapter.discover(listing)
+    if isinstance(discovered, Failure):
+        return discovered
+    clips_by_name = {clip.name: clip for clip in discovered.unwrap()}
+    selected = select_clips(list(clips_by_name), options.clips, input_dir)
+    if isinstance(selected, Failure):
+        return selected
+    clips = [clips_by_name[name] for name in selected.unwrap()]
+
+    output_checked = fs.writable_folder(request.output_dir, "output folder")
+    if isinstance(output_checked, Failure):
+        return output_checked
+    output_dir = output_checked.unwrap()
+    spared = _check_outputs_spare_inputs(clips, output_dir)
+    if isinstance(spared, Failure):
+        return spared
+
+    tools = [resolve_tool("ffmpeg"), resolve_tool("ffprobe")]
+    for tool in tools:
+        if isinstance(tool, Failure):
+            return tool
+    ffmpeg = tools[0].unwrap()
+    hw = _choose_hw_decode(ffmpeg, options)
+    if isinstance(hw, Failure):
+        return hw
+    hw_decode = hw.unwrap()
+    candidates = encoder_candidates(current_platform(), options.profile, None)
+
+    prepared: list[_Prepared] = []
+    for clip in clips:
+        result = _prepare_clip(
+            clip,
+            ffmpeg=ffmpeg,
+            options=options,
+            candidates=candidates,
+            hw_decode=hw_decode,
+            output_dir=output_dir,
+        )
+        if isinstance(result, Failure):
+            return result
+        prepared.append(result.unwrap())
+
+    clock = utc_now()
+    run_id = make_run_id("ing", clock.compact, fs.random_token()[:6])
+    encoders_in_use = sorted({p.plan.encoder for p in prepared if p.plan is not None})
+    context = RunContext(
+        run_id=run_id,
+        time=clock.iso,
+        version=cosmos.__version__,
+        input_dir=input_dir,
+        output_dir=output_dir,
+        manifest=manifest,
+        adapter=adapter_name,
+        options=options,
+        encoders_preference=candidates,
+        encoder=", ".join(encoders_in_use) or None,
+        ffmpeg=ffmpeg_info(ffmpeg),
+        system=system_info(),
+    )
+
+    if options.dry_run:
+        return Success(_write_dry_run(request, context, prepared))
+    return Success(_execute(context, prepared, progress))
+
+
+def _write_dry_run(
+    request: IngestRequest, context: RunContext, prepared: list[_Prepared]
+) -> IngestResult:
+    plan_path = context.output_dir / DRY_RUN_DOCUMENT
+    clips = [
+        DryRunClip(
+            name=p.clip.name,
+            inputs=p.clip.inputs,
+            facts=p.facts,
+            findings=p.findings,
+            plan=p.plan,
+            existing_outputs=frozenset(
+                path
+                for path in (
+                    (p.plan.paths.media, p.plan.paths.cmd, p.plan.paths.log, p.plan.paths.sidecar)
+                    if p.plan
+                    else ()
+                )
+                if path.exists()
+            ),
+        )
+        for p in prepared
+    ]
+    document = build_dry_run_plan(context, clips, plan_path, request.command)
+    fs.atomic_write_bytes(plan_path, encode_document(document))
+    for p in prepared:
+        if p.plan is None:
+            logger.error("clip %s would be skipped: %s", p.clip.name, _skipped(p).reason)
+    return IngestResult(
+        run_id=context.run_id,
+        dry_run=True,
+        produced=tuple(p.plan.paths.media for p in prepared if p.plan is not None),
+        outcomes=tuple(document.clips),
+        run_document=None,
+        dry_run_plan=plan_path,
+        document=None,
+    )
+
+
+def _execute(
+    context: RunContext, prepared: list[_Prepared], progress: ProgressCallback | None
+) -> IngestResult:
+    env = EnvInfo(ffmpeg=context.ffmpeg, system=context.system)
+    outcomes: list[ClipOutcome] = []
+    produced: list[Path] = []
+    total = len(prepared)
+    try:
+        for number, item in enumerate(prepared, start=1):
+            if item.plan is None:
+                outcome = _skipped(item)
+                logger.error("clip %s skipped: %s", item.clip.name, outcome.reason)
+                outcomes.append(outcome)
+                continue
+            outcome, path = _encode_clip(
+                item,
+                run_id=context.run_id,
+                adapter_name=context.adapter,
+                options=context.options,
+                env=env,
+                number=number,
+                total=total,
+                progress=progress,
+            )
+            if path is None:
+                logger.error("clip %s failed: %s", item.clip.name, outcome.reason)
+            else:
+                produced.append(path)
+            outcomes.append(outcome)
+    except KeyboardInterrupt:
+        done = {outcome.name for outcome in outcomes}
+        outcomes += [
+            _failed(item, "interrupted before it finished")
+            for item in prepared
+            if item.clip.name not in done
+        ]
+        _write_run_document(context.output_dir, build_run_document(context, outcomes))
+        raise
+
+    document = build_run_document(context, outcomes)
+    run_path = _write_run_document(context.output_dir, document)
+    return IngestResult(
+        run_id=context.run_id,
+        dry_run=False,
+        produced=tuple(produced),
+        outcomes=tuple(outcomes),
+        run_document=run_path,
+        dry_run_plan=None,
+        document=document,
+    )

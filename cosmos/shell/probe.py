@@ -1,0 +1,77 @@
+"""Run ffprobe on a file and parse what it reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from returns.result import Failure, Result
+
+from cosmos.core.errors import ProbeFailed, ToolUnavailable, stderr_tail
+from cosmos.core.ffmpeg.probe import build_ffprobe_argv, parse_ffprobe_json
+from cosmos.core.model.media import MediaFacts
+from cosmos.shell.binaries import resolve_tool
+from cosmos.shell.runner import run
+
+DEFAULT_PROBE_TIMEOUT_SECONDS = 60.0
+
+
+def _precheck(path: Path) -> ProbeFailed | None:
+    if not path.exists():
+        return ProbeFailed(
+            path=str(path), message=f"{path} does not exist; check the path and try again"
+        )
+    if not path.is_file():
+        return ProbeFailed(
+            path=str(path), message=f"{path} is not a regular file; pass a video file"
+        )
+    if path.stat().st_size == 0:
+        return ProbeFailed(
+            path=str(path),
+            message=f"{path} is empty (0 bytes); the recording is missing or was not copied "
+            "completely",
+        )
+    return None
+
+
+def probe_media(
+    path: Path, *, timeout_seconds: float | None = DEFAULT_PROBE_TIMEOUT_SECONDS
+) -> Result[MediaFacts, ProbeFailed | ToolUnavailable]:
+    """Describe the first video stream of ``path`` (and its audio) with one ffprobe call."""
+    problem = _precheck(path)
+    if problem is not None:
+        return Failure(problem)
+    tool = resolve_tool("ffprobe")
+    if isinstance(tool, Failure):
+        return tool
+    ffprobe = tool.unwrap()
+
+    argv = build_ffprobe_argv(str(ffprobe.path), path)
+    try:
+        completed = run(argv, timeout_seconds=timeout_seconds)
+    except OSError as error:
+        return Failure(
+            ToolUnavailable(
+                tool="ffprobe",
+                message=f"cannot run {ffprobe.path} ({error}); run `cosmos doctor` to check it",
+            )
+        )
+    if completed.timed_out:
+        return Failure(
+            ProbeFailed(
+                path=str(path),
+                message=f"ffprobe timed out after {timeout_seconds:g} s on {path}; the file may "
+                "be on a stalled mount, or raise the timeout",
+                stderr=completed.stderr,
+            )
+        )
+    if not completed.ok:
+        tail = stderr_tail(completed.stderr, 4) or "no stderr"
+        return Failure(
+            ProbeFailed(
+                path=str(path),
+                message=f"ffprobe cannot read {path} as media (exit {completed.returncode}: "
+                f"{tail}); check that it is a complete video file",
+                stderr=completed.stderr,
+            )
+        )
+    return parse_ffprobe_json(path, completed.stdout)

@@ -1,0 +1,116 @@
+"""The one subprocess runner: argv lists only, captured output, timeout, no orphan children."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+logger = logging.getLogger("cosmos.shell.runner")
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """A finished process. ``returncode`` is ``None`` when it was killed on timeout."""
+
+    argv: tuple[str, ...]
+    returncode: int | None
+    stdout: bytes
+    stderr: str
+    seconds: float
+
+    @property
+    def timed_out(self) -> bool:
+        return self.returncode is None
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def _pump(stream: IO[bytes], sink: list[bytes]) -> None:
+    for chunk in iter(lambda: stream.read(65536), b""):
+        sink.append(chunk)
+
+
+def _pump_lines(stream: IO[bytes], sink: list[bytes], on_line: Callable[[str], None]) -> None:
+    for line in stream:
+        sink.append(line)
+        on_line(line.decode("utf-8", "replace"))
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    timeout_seconds: float | None = None,
+    on_stdout_line: Callable[[str], None] | None = None,
+) -> Completed:
+    """Run ``argv`` to completion and capture its output.
+
+    The child is killed, and waited for, when ``timeout_seconds`` passes or when the caller is
+    interrupted (Ctrl-C re-raises ``KeyboardInterrupt`` after the kill). ``on_stdout_line`` sees
+    each stdout line as it arrives, on a reader thread. Raises ``OSError`` when the program
+    cannot be started.
+    """
+    command = tuple(argv)
+    logger.debug("starting %s", command[0])
+    started = time.monotonic()
+    # An argv list, never a shell string, so no name in it is interpreted.
+    process = subprocess.Popen(  # noqa: S603
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    stdout: list[bytes] = []
+    stderr: list[bytes] = []
+    readers = [
+        threading.Thread(
+            target=_pump_lines if on_stdout_line else _pump,
+            args=(process.stdout, stdout, on_stdout_line)
+            if on_stdout_line
+            else (process.stdout, stdout),
+            daemon=True,
+        ),
+        threading.Thread(target=_pump, args=(process.stderr, stderr), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+
+    returncode: int | None
+    try:
+        returncode = process.wait(timeout=timeout_seconds)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        returncode = None
+    except BaseException:
+        _kill(process)
+        raise
+    finally:
+        for reader in readers:
+            reader.join()
+        process.stdout.close()
+        process.stderr.close()
+
+    seconds = time.monotonic() - started
+    logger.info(
+        "ran %s: %s in %.2f s",
+        command[0],
+        "timed out" if returncode is None else f"exit {returncode}",
+        seconds,
+    )
+    return Completed(
+        argv=command,
+        returncode=returncode,
+        stdout=b"".join(stdout),
+        stderr=b"".join(stderr).decode("utf-8", "replace"),
+        seconds=seconds,
+    )
