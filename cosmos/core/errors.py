@@ -68,7 +68,11 @@ CosmosFailure = (
 )
 
 
-def stderr_tail(stderr: str, max_lines: int = 12) -> str:
-    """Return the last ``max_lines`` non-empty lines of a tool's stderr, for error messages."""
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    return "\n".join(lines[-max_lines:])
+def stderr_tail(stderr: str, max_lines: int = 3) -> str:
+    """Return the last ``max_lines`` non-empty lines of a tool's stderr on one line.
+
+    Error messages stay one line long; the full stderr travels in the error's ``stderr`` field
+    and in ``log.txt``.
+    """
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return " | ".join(lines[-max_lines:])

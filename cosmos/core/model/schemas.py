@@ -1,0 +1,29 @@
+"""JSON Schemas of the documents, generated from their Structs.
+
+``schemas/`` holds the committed output of :func:`render_schemas`; ``just schemas`` rewrites it
+and a test fails when the two differ.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from cosmos.core.model.documents import ClipDocument, IngestDryRunPlan, IngestRunDocument
+
+DOCUMENT_TYPES: dict[str, type[msgspec.Struct]] = {
+    "cosmos_clip.v1": ClipDocument,
+    "cosmos_ingest_run.v1": IngestRunDocument,
+    "cosmos_ingest_dry_run.v1": IngestDryRunPlan,
+}
+
+
+def render_schemas() -> dict[str, bytes]:
+    """Return ``{file name: schema JSON}`` for every document type, formatted for diffs."""
+    rendered: dict[str, bytes] = {}
+    for name, document_type in DOCUMENT_TYPES.items():
+        schema = msgspec.json.schema(document_type)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["title"] = name
+        encoded = msgspec.json.encode(schema, order="sorted")
+        rendered[f"{name}.schema.json"] = msgspec.json.format(encoded, indent=2) + b"\n"
+    return rendered
