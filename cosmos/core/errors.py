@@ -9,6 +9,8 @@ documented exception with one exhaustive ``match``:
     ToolUnavailable -> cosmos.sdk.errors.ToolNotFoundError   (FileNotFoundError; CLI exit 4)
     ProbeFailed     -> cosmos.sdk.errors.VideoProbeError     (RuntimeError; CLI exit 3)
     DecodeFailed    -> cosmos.sdk.errors.VideoDecodeError    (RuntimeError; CLI exit 5)
+    BackendMissing  -> cosmos.sdk.errors.BackendNotInstalledError (a VideoDecodeError; exit 4)
+    SourceMissing   -> cosmos.sdk.errors.VideoFileNotFoundError (VideoProbeError, ValueError)
     ProcessingFailed-> cosmos.sdk.errors.ProcessingError     (RuntimeError; CLI exit 5)
 """
 
@@ -55,6 +57,21 @@ class DecodeFailed(msgspec.Struct, frozen=True):
     stderr: str = ""
 
 
+class BackendMissing(msgspec.Struct, frozen=True):
+    """An explicitly chosen decode backend whose extra is not installed."""
+
+    backend: str
+    extra: str
+    message: str
+
+
+class SourceMissing(msgspec.Struct, frozen=True):
+    """A video path that does not exist or is not a regular file."""
+
+    path: str
+    message: str
+
+
 class ProcessingFailed(msgspec.Struct, frozen=True):
     """A media job ran and failed (FFmpeg exit status, invalid output)."""
 
@@ -64,7 +81,14 @@ class ProcessingFailed(msgspec.Struct, frozen=True):
 
 
 CosmosFailure = (
-    InvalidOption | InvalidInput | ToolUnavailable | ProbeFailed | DecodeFailed | ProcessingFailed
+    InvalidOption
+    | InvalidInput
+    | ToolUnavailable
+    | ProbeFailed
+    | DecodeFailed
+    | BackendMissing
+    | SourceMissing
+    | ProcessingFailed
 )
 
 

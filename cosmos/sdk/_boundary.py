@@ -7,21 +7,25 @@ from typing import NoReturn, TypeVar, assert_never
 from returns.result import Failure, Result
 
 from cosmos.core.errors import (
+    BackendMissing,
     CosmosFailure,
     DecodeFailed,
     InvalidInput,
     InvalidOption,
     ProbeFailed,
     ProcessingFailed,
+    SourceMissing,
     ToolUnavailable,
 )
 from cosmos.sdk.errors import (
+    BackendNotInstalledError,
     CosmosError,
     InvalidInputError,
     InvalidOptionError,
     ProcessingError,
     ToolNotFoundError,
     VideoDecodeError,
+    VideoFileNotFoundError,
     VideoProbeError,
 )
 
@@ -41,6 +45,10 @@ def to_exception(error: CosmosFailure) -> CosmosError:
             return VideoProbeError(message, stderr=stderr)
         case DecodeFailed(message=message, stderr=stderr):
             return VideoDecodeError(message, stderr=stderr)
+        case BackendMissing(message=message):
+            return BackendNotInstalledError(message)
+        case SourceMissing(message=message):
+            return VideoFileNotFoundError(message)
         case ProcessingFailed(message=message, stderr=stderr):
             return ProcessingError(message, stderr=stderr)
         case _:

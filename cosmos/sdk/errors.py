@@ -8,7 +8,9 @@
           +-- ProcessingError (also RuntimeError)        a media job ran and failed
           +-- CosmosVideoError (also RuntimeError)
                +-- VideoProbeError                        ffprobe could not describe a file
+               |    +-- VideoFileNotFoundError (also ValueError)  the path is missing
                +-- VideoDecodeError                       FFmpeg could not decode frames
+                    +-- BackendNotInstalledError          the chosen backend's extra is missing
 
 Every message names the value that failed and what to do next; errors from a tool carry its
 stderr in ``stderr``.
@@ -54,7 +56,16 @@ class VideoDecodeError(CosmosVideoError):
     """FFmpeg could not decode the requested frames."""
 
 
+class VideoFileNotFoundError(VideoProbeError, ValueError):
+    """A video path that does not exist or is not a regular file."""
+
+
+class BackendNotInstalledError(VideoDecodeError):
+    """The decode backend chosen in ``COSMOS_VIDEO_BACKEND`` is not installed."""
+
+
 __all__ = [
+    "BackendNotInstalledError",
     "CosmosError",
     "CosmosVideoError",
     "InvalidInputError",
@@ -62,5 +73,6 @@ __all__ = [
     "ProcessingError",
     "ToolNotFoundError",
     "VideoDecodeError",
+    "VideoFileNotFoundError",
     "VideoProbeError",
 ]

@@ -1,20 +1,37 @@
-"""Video probe (and, as the substrate grows, frame extraction) for SDK users.
+"""Video probe and frame extraction.
 
-``probe_video`` runs one ffprobe call and returns :class:`VideoProbe` for the first video stream,
-with displayed width and height (a 90 or 270 degree display rotation swaps them).
+``probe_video`` describes the first video stream; ``probe_video_timeline`` lists the PTS of every
+frame the decoder outputs; ``extract_frames_at_indices`` and ``extract_frames_at_times`` return
+:class:`RgbFrame` objects with packed rgb24 bytes. Frame index ``k`` is the ``k``-th frame in
+presentation order after edit lists, on every backend. ``COSMOS_VIDEO_BACKEND`` picks the
+backend (``ffmpeg-cli`` by default, ``pyav``, ``torchcodec``, ``auto``) and
+``COSMOS_VIDEO_FFMPEG_TIMEOUT`` bounds each FFmpeg or ffprobe process in seconds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from returns.result import Failure
 
 from cosmos.core.errors import ToolUnavailable
+from cosmos.core.model.frames import RgbFrame, VideoFrameTimeline
 from cosmos.core.model.media import VideoProbe
 from cosmos.sdk._boundary import unwrap_or_raise
-from cosmos.sdk.errors import CosmosVideoError, VideoDecodeError, VideoProbeError
+from cosmos.sdk.errors import (
+    BackendNotInstalledError,
+    CosmosVideoError,
+    VideoDecodeError,
+    VideoFileNotFoundError,
+    VideoProbeError,
+)
+from cosmos.shell.extract import extract_at_indices, extract_at_times, timeline
 from cosmos.shell.probe import probe_media
+
+
+def _source(path: str | Path) -> Path:
+    return Path(path).expanduser()
 
 
 def probe_video(path: str | Path) -> VideoProbe:
@@ -24,11 +41,55 @@ def probe_video(path: str | Path) -> VideoProbe:
     stream or ffprobe fails or times out; the message names the file and quotes ffprobe's stderr.
     A missing ffprobe is a ``VideoProbeError`` as well, naming the variable to set.
     """
-    source = Path(path).expanduser()
-    result = probe_media(source)
+    result = probe_media(_source(path))
     if isinstance(result, Failure) and isinstance(result.failure(), ToolUnavailable):
         raise VideoProbeError(result.failure().message)
     return unwrap_or_raise(result).probe
 
 
-__all__ = ["CosmosVideoError", "VideoDecodeError", "VideoProbe", "VideoProbeError", "probe_video"]
+def probe_video_timeline(path: str | Path) -> VideoFrameTimeline:
+    """Return the PTS of every frame the decoder outputs, in presentation order.
+
+    Read from the container's packets without decoding; packets flagged discard (edit-list
+    pre-roll) are left out. Raises ``VideoProbeError`` when the file cannot be indexed.
+    """
+    return unwrap_or_raise(timeline(_source(path)))
+
+
+def extract_frames_at_indices(
+    path: str | Path, indices: Sequence[int], *, probe: VideoProbe | None = None
+) -> list[RgbFrame]:
+    """Decode the frames at ``indices``, returned in the caller's order with duplicates.
+
+    Raises ``ValueError`` for a negative, non-integer or out-of-range index (before decoding),
+    ``VideoProbeError`` when the file cannot be indexed and ``VideoDecodeError`` when decoding
+    fails. ``probe`` is accepted for compatibility; the cached frame index carries its facts.
+    """
+    return unwrap_or_raise(extract_at_indices(_source(path), indices, probe))
+
+
+def extract_frames_at_times(
+    path: str | Path, times_seconds: Sequence[float], *, probe: VideoProbe | None = None
+) -> list[RgbFrame]:
+    """Decode the frames displayed at ``times_seconds`` (seconds from the first frame).
+
+    Each time returns the last frame whose start is at or before it; a time equal to the duration
+    returns the last frame. Errors as :func:`extract_frames_at_indices`.
+    """
+    return unwrap_or_raise(extract_at_times(_source(path), times_seconds, probe))
+
+
+__all__ = [
+    "BackendNotInstalledError",
+    "CosmosVideoError",
+    "RgbFrame",
+    "VideoDecodeError",
+    "VideoFileNotFoundError",
+    "VideoFrameTimeline",
+    "VideoProbe",
+    "VideoProbeError",
+    "extract_frames_at_indices",
+    "extract_frames_at_times",
+    "probe_video",
+    "probe_video_timeline",
+]

@@ -8,9 +8,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TypeVar
 
 logger = logging.getLogger("cosmos.shell.runner")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,3 +115,66 @@ def run(
         stderr=b"".join(stderr).decode("utf-8", "replace"),
         seconds=seconds,
     )
+
+
+def run_reading(
+    argv: Sequence[str],
+    read_stdout: Callable[[IO[bytes]], T],
+    *,
+    timeout_seconds: float | None = None,
+) -> tuple[Completed, T]:
+    """Run ``argv`` while ``read_stdout`` consumes its stdout on this thread.
+
+    For large binary output (decoded frames) that should not be buffered twice. A watchdog kills
+    the child when ``timeout_seconds`` passes; ``Completed.returncode`` is then ``None``.
+    """
+    command = tuple(argv)
+    started = time.monotonic()
+    # An argv list, never a shell string, so no name in it is interpreted.
+    process = subprocess.Popen(  # noqa: S603
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    stderr: list[bytes] = []
+    stderr_reader = threading.Thread(target=_pump, args=(process.stderr, stderr))
+    stderr_reader.start()
+    timed_out = threading.Event()
+
+    def on_timeout() -> None:
+        timed_out.set()
+        if process.poll() is None:
+            process.kill()
+
+    watchdog = threading.Timer(timeout_seconds, on_timeout) if timeout_seconds else None
+    if watchdog is not None:
+        watchdog.start()
+    try:
+        value = read_stdout(process.stdout)
+        process.stdout.close()
+        returncode: int | None = process.wait()
+    except BaseException:
+        _kill(process)
+        raise
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+        stderr_reader.join()
+        process.stderr.close()
+    if timed_out.is_set():
+        returncode = None
+
+    seconds = time.monotonic() - started
+    logger.info(
+        "ran %s: %s in %.2f s",
+        command[0],
+        "timed out" if returncode is None else f"exit {returncode}",
+        seconds,
+    )
+    completed = Completed(
+        argv=command,
+        returncode=returncode,
+        stdout=b"",
+        stderr=b"".join(stderr).decode("utf-8", "replace"),
+        seconds=seconds,
+    )
+    return completed, value

@@ -11,6 +11,7 @@ from returns.result import Failure, Result, Success
 
 from cosmos.core.errors import ProbeFailed
 from cosmos.core.ffmpeg.paths import file_url
+from cosmos.core.ffmpeg.timeline import PacketIndex, build_packet_index
 from cosmos.core.model.media import MediaFacts, VideoProbe
 
 _STREAM_ENTRIES = (
@@ -19,20 +20,38 @@ _STREAM_ENTRIES = (
 )
 SHOW_ENTRIES = (
     f"stream={_STREAM_ENTRIES}:stream_tags=rotate:stream_side_data=rotation"
-    ":format=duration,format_name"
+    ":format=duration,format_name,start_time"
 )
+PACKET_ENTRIES = "packet=pts,duration,flags"
 
 
-def build_ffprobe_argv(ffprobe: str, source: Path) -> tuple[str, ...]:
-    """Build the one ffprobe call that :func:`parse_ffprobe_json` reads."""
+def build_ffprobe_argv(ffprobe: str, source: Path, *, packets: bool = False) -> tuple[str, ...]:
+    """Build the one ffprobe call that :func:`parse_ffprobe_json` reads.
+
+    With ``packets`` it also lists every packet of the first video stream (read, not decoded),
+    which :func:`parse_packet_index` turns into the frame index; audio streams are then left out.
+    """
+    if not packets:
+        return (
+            ffprobe,
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_entries",
+            SHOW_ENTRIES,
+            file_url(source),
+        )
     return (
         ffprobe,
         "-v",
         "error",
+        "-select_streams",
+        "v:0",
         "-print_format",
         "json",
         "-show_entries",
-        SHOW_ENTRIES,
+        f"{SHOW_ENTRIES}:{PACKET_ENTRIES}",
         file_url(source),
     )
 
@@ -62,11 +81,19 @@ class _Stream(msgspec.Struct):
 class _Format(msgspec.Struct):
     duration: str | None = None
     format_name: str | None = None
+    start_time: str | None = None
+
+
+class _Packet(msgspec.Struct, array_like=False):
+    pts: int | None = None
+    duration: int | None = None
+    flags: str = ""
 
 
 class _ProbeOutput(msgspec.Struct):
     streams: list[_Stream] = []
     format: _Format | None = None
+    packets: list[_Packet] = []
 
 
 def parse_ratio(text: str | None) -> Fraction | None:
@@ -117,10 +144,9 @@ def _rotation_degrees(stream: _Stream) -> int:
     return 0
 
 
-def parse_ffprobe_json(source: Path, output: bytes) -> Result[MediaFacts, ProbeFailed]:
-    """Turn the output of :func:`build_ffprobe_argv` into :class:`MediaFacts`."""
+def _decode(source: Path, output: bytes) -> Result[_ProbeOutput, ProbeFailed]:
     try:
-        parsed = msgspec.json.decode(output, type=_ProbeOutput)
+        return Success(msgspec.json.decode(output, type=_ProbeOutput))
     except msgspec.DecodeError as error:
         return Failure(
             ProbeFailed(
@@ -130,6 +156,40 @@ def parse_ffprobe_json(source: Path, output: bytes) -> Result[MediaFacts, ProbeF
             )
         )
 
+
+def parse_ffprobe_json(source: Path, output: bytes) -> Result[MediaFacts, ProbeFailed]:
+    """Turn the output of :func:`build_ffprobe_argv` into :class:`MediaFacts`."""
+    decoded = _decode(source, output)
+    if isinstance(decoded, Failure):
+        return decoded
+    return _media_facts(source, decoded.unwrap())
+
+
+def parse_video_index(
+    source: Path, output: bytes
+) -> Result[tuple[MediaFacts, PacketIndex], ProbeFailed]:
+    """Parse the output of ``build_ffprobe_argv(..., packets=True)``: facts and frame index."""
+    decoded = _decode(source, output)
+    if isinstance(decoded, Failure):
+        return decoded
+    parsed = decoded.unwrap()
+    facts = _media_facts(source, parsed)
+    if isinstance(facts, Failure):
+        return facts
+    media = facts.unwrap()
+    start = parse_positive_float((parsed.format or _Format()).start_time) or 0.0
+    index = build_packet_index(
+        source,
+        media.time_base,
+        [(p.pts, p.duration, p.flags) for p in parsed.packets],
+        start,
+    )
+    if isinstance(index, Failure):
+        return index
+    return Success((media, index.unwrap()))
+
+
+def _media_facts(source: Path, parsed: _ProbeOutput) -> Result[MediaFacts, ProbeFailed]:
     videos = [stream for stream in parsed.streams if stream.codec_type == "video"]
     if not videos:
         return Failure(

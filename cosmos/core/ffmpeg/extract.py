@@ -1,0 +1,97 @@
+"""FFmpeg argv lists that decode chosen frames to packed rgb24 on stdout."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from cosmos.core.ffmpeg.paths import file_url
+from cosmos.core.ffmpeg.timeline import PacketIndex
+from cosmos.core.video.plan import DecodeWindow
+
+
+def _runs(values: Sequence[int]) -> list[tuple[int, int]]:
+    """Collapse sorted unique integers into inclusive ``(first, last)`` runs."""
+    runs: list[tuple[int, int]] = []
+    for value in values:
+        if runs and value == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], value)
+        else:
+            runs.append((value, value))
+    return runs
+
+
+def frame_counter_expression(targets: Sequence[int]) -> str:
+    """Build a ``select`` expression true on the decoded-frame counter ``n`` of each target."""
+    terms = [
+        f"eq(n,{first})" if first == last else f"between(n,{first},{last})"
+        for first, last in _runs(targets)
+    ]
+    return "+".join(terms)
+
+
+def pts_expression(pts_values: Sequence[int]) -> str:
+    """Build a ``select`` expression true on each of the given PTS values."""
+    return "+".join(f"eq(pts,{pts})" for pts in pts_values)
+
+
+def _decode_tail(expression: str, frame_count: int) -> tuple[str, ...]:
+    return (
+        "-map",
+        "0:v:0",
+        "-vf",
+        f"select='{expression}'",
+        "-fps_mode",
+        "passthrough",
+        "-frames:v",
+        str(frame_count),
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "pipe:1",
+    )
+
+
+def build_full_scan_argv(ffmpeg: str, source: Path, targets: Sequence[int]) -> tuple[str, ...]:
+    """Decode from the start and keep the frames whose counter is in ``targets``.
+
+    FFmpeg stops after the last target because ``-frames:v`` counts selected frames.
+    """
+    return (
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        file_url(source),
+        *_decode_tail(frame_counter_expression(targets), len(targets)),
+    )
+
+
+def build_window_argv(
+    ffmpeg: str, source: Path, window: DecodeWindow, index: PacketIndex
+) -> tuple[str, ...]:
+    """Seek to the window's keyframe and keep the target frames, matched by their PTS.
+
+    ``-noaccurate_seek`` starts decoding at the keyframe and ``-copyts`` keeps the original PTS,
+    so the select filter matches exact PTS values from the index wherever decoding starts.
+    """
+    seek: tuple[str, ...] = ()
+    if window.start_index > 0:
+        offset = index.absolute_seconds(window.start_index) - index.format_start_seconds
+        seek = ("-ss", f"{max(0.0, offset):.6f}")
+    return (
+        ffmpeg,
+        "-hide_banner",
+        "-nostdin",
+        "-v",
+        "error",
+        "-noaccurate_seek",
+        "-copyts",
+        *seek,
+        "-i",
+        file_url(source),
+        *_decode_tail(pts_expression([index.pts[t] for t in window.targets]), len(window.targets)),
+    )

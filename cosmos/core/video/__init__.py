@@ -1,0 +1,1 @@
+"""Frame requests: validation, the index and time rules, and the decode plan."""

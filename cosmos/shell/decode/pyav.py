@@ -1,0 +1,119 @@
+"""The in-process PyAV backend (``video-av`` extra). The only module that imports ``av``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from returns.result import Failure, Success
+
+from cosmos.core.errors import BackendMissing, DecodeFailed
+from cosmos.core.ffmpeg.timeline import PacketIndex
+from cosmos.core.model.media import MediaFacts
+from cosmos.core.video.plan import plan_decode
+from cosmos.shell.decode import DecodeResult
+
+MISSING = BackendMissing(
+    backend="pyav",
+    extra="video-av",
+    message="COSMOS_VIDEO_BACKEND selects PyAV, which is not installed; run "
+    "`pip install 'polli-cosmos[video-av]'` or unset COSMOS_VIDEO_BACKEND",
+)
+
+
+def _to_rgb24(frame: Any, rotation_degrees: int) -> bytes:
+    import numpy
+
+    pixels = frame.to_ndarray(format="rgb24")
+    if rotation_degrees:
+        # numpy.rot90 turns counter-clockwise for positive k; display rotation is clockwise.
+        pixels = numpy.rot90(pixels, k=-(rotation_degrees // 90))
+    return bytes(numpy.ascontiguousarray(pixels).data)
+
+
+# Seeks in some containers (MPEG-TS) land after the requested keyframe. A window whose first
+# frame comes too late is decoded again from further back, and from the start as a last resort.
+SEEK_BACKOFF_SECONDS = (0.0, 2.0, 10.0, float("inf"))
+
+
+def _seek_before(
+    container: Any, stream: Any, index: PacketIndex, start_index: int, backoff_seconds: float
+) -> None:
+    backoff_ticks = backoff_seconds / index.time_base if backoff_seconds != float("inf") else None
+    if backoff_ticks is None:
+        target = index.pts[0]
+    else:
+        target = max(index.pts[0], round(index.pts[start_index] - backoff_ticks))
+    container.seek(target, stream=stream, backward=True)
+
+
+def _decode_window(
+    container: Any,
+    stream: Any,
+    wanted: dict[int, int],
+    decoded: dict[int, bytes],
+    rotation_degrees: int,
+) -> bool:
+    """Decode until every wanted PTS is found; ``False`` when the seek overshot one of them."""
+    first_wanted = min(wanted)
+    last_wanted = max(wanted)
+    remaining = dict(wanted)
+    for frame in container.decode(stream):
+        if frame.pts is None:
+            continue
+        if frame.pts > first_wanted and first_wanted in remaining:
+            return False
+        target = remaining.pop(frame.pts, None)
+        if target is not None:
+            decoded[target] = _to_rgb24(frame, rotation_degrees)
+        if not remaining or frame.pts >= last_wanted:
+            break
+    return not remaining
+
+
+def decode_with_pyav(
+    path: Path,
+    facts: MediaFacts,
+    index: PacketIndex,
+    targets: tuple[int, ...],
+    timeout_seconds: float | None,
+) -> DecodeResult:
+    """Decode ``targets`` in process, seeking to each window's keyframe and matching by PTS.
+
+    ``timeout_seconds`` does not apply: there is no child process to stop.
+    """
+    del timeout_seconds
+    try:
+        import av
+    except ImportError:
+        return Failure(MISSING)
+
+    decoded: dict[int, bytes] = {}
+    plan = plan_decode(targets, index)
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            for window in plan.windows:
+                wanted = {index.pts[t]: t for t in window.targets}
+                for backoff_seconds in SEEK_BACKOFF_SECONDS:
+                    if window.start_index > 0 or backoff_seconds > 0:
+                        _seek_before(container, stream, index, window.start_index, backoff_seconds)
+                    if _decode_window(container, stream, wanted, decoded, facts.rotation_degrees):
+                        break
+    except (av.FFmpegError, OSError) as error:
+        return Failure(
+            DecodeFailed(path=str(path), message=f"PyAV failed to decode {path}: {error}")
+        )
+
+    missing = [t for t in targets if t not in decoded]
+    if missing:
+        shown = ", ".join(str(t) for t in missing[:8])
+        return Failure(
+            DecodeFailed(
+                path=str(path),
+                message=f"PyAV returned no frame for indices {shown} of {path}; the file may be "
+                "truncated or damaged",
+            )
+        )
+    return Success(decoded)

@@ -1,0 +1,87 @@
+"""The probed facts and frame index of a video file, cached per path, size and mtime."""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from returns.result import Failure, Result
+
+from cosmos.core.errors import ProbeFailed, SourceMissing, ToolUnavailable, stderr_tail
+from cosmos.core.ffmpeg.probe import build_ffprobe_argv, parse_video_index
+from cosmos.core.ffmpeg.timeline import PacketIndex
+from cosmos.core.model.media import MediaFacts
+from cosmos.core.video.backends import parse_timeout_seconds
+from cosmos.shell.binaries import resolve_tool
+from cosmos.shell.runner import run
+
+IndexResult = Result[tuple[MediaFacts, PacketIndex], ProbeFailed | ToolUnavailable | SourceMissing]
+
+
+def video_timeout_seconds() -> float | None:
+    """Return the per-process limit from ``COSMOS_VIDEO_FFMPEG_TIMEOUT``, or ``None``."""
+    return parse_timeout_seconds(os.environ.get("COSMOS_VIDEO_FFMPEG_TIMEOUT"))
+
+
+def check_source(path: Path) -> SourceMissing | None:
+    if not path.exists():
+        return SourceMissing(
+            path=str(path), message=f"video file {path} does not exist; check the path"
+        )
+    if not path.is_file():
+        return SourceMissing(
+            path=str(path), message=f"{path} is not a regular file; pass a video file"
+        )
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_index(
+    path: Path, size: int, mtime_ns: int, timeout_seconds: float | None
+) -> IndexResult:
+    del size, mtime_ns  # part of the cache key only
+    tool = resolve_tool("ffprobe")
+    if isinstance(tool, Failure):
+        return tool
+    argv = build_ffprobe_argv(str(tool.unwrap().path), path, packets=True)
+    try:
+        completed = run(argv, timeout_seconds=timeout_seconds)
+    except OSError as error:
+        return Failure(ToolUnavailable(tool="ffprobe", message=f"cannot run ffprobe ({error})"))
+    if completed.timed_out:
+        return Failure(
+            ProbeFailed(
+                path=str(path),
+                message=f"ffprobe timed out after {timeout_seconds:g} s indexing {path}; raise "
+                "COSMOS_VIDEO_FFMPEG_TIMEOUT or check the file",
+                stderr=completed.stderr,
+            )
+        )
+    if not completed.ok:
+        return Failure(
+            ProbeFailed(
+                path=str(path),
+                message=f"ffprobe cannot read {path} (exit {completed.returncode}: "
+                f"{stderr_tail(completed.stderr) or 'no stderr'}); check that it is a complete "
+                "video file",
+                stderr=completed.stderr,
+            )
+        )
+    return parse_video_index(path, completed.stdout)
+
+
+def video_index(path: Path) -> IndexResult:
+    """Probe ``path`` and index its frames, reusing the answer while the file is unchanged."""
+    missing = check_source(path)
+    if missing is not None:
+        return Failure(missing)
+    resolved = path.resolve()
+    stat = resolved.stat()
+    if stat.st_size == 0:
+        return Failure(
+            ProbeFailed(
+                path=str(path), message=f"{path} is empty (0 bytes); pass a complete video file"
+            )
+        )
+    return _cached_index(resolved, stat.st_size, stat.st_mtime_ns, video_timeout_seconds())
