@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 
 from cyclopts import App
 
 import cosmos
-from cosmos.cli.output import EXIT_INTERRUPTED, EXIT_USAGE, exit_code_for, print_error
+from cosmos.cli.output import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exit_code_for, print_error
 from cosmos.sdk.errors import CosmosError
 
 
@@ -57,6 +58,11 @@ def run_app(tokens: list[str]) -> int:
     _configure_logging(verbose)
     try:
         result = build_app()(tokens, result_action="return_value")
+    except BrokenPipeError:
+        # The reader of stdout went away (`cosmos ... | head`); stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print_error("interrupted; partial outputs were removed")
         return EXIT_INTERRUPTED

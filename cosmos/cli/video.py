@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Annotated
 
-from cyclopts import App
+from cyclopts import App, Parameter
+from returns.pipeline import is_successful
 
-from cosmos.cli.output import JsonFlag, PlainFlag, output_mode, print_json, print_plain
-from cosmos.sdk.video import probe_video
+from cosmos.cli.output import (
+    JsonFlag,
+    PlainFlag,
+    UsageError,
+    output_mode,
+    print_json,
+    print_plain,
+)
+from cosmos.core.image.png import encode_png, frame_file_name
+from cosmos.sdk.errors import InvalidInputError
+from cosmos.sdk.video import (
+    extract_frames_at_indices,
+    extract_frames_at_times,
+    probe_video,
+    probe_video_timeline,
+)
+from cosmos.shell.fs import atomic_write_bytes, writable_folder
 
-app = App(name="video", help="Probe video files.")
+app = App(name="video", help="Probe video files, list frame timestamps, export frames.")
 
 
 @app.command
@@ -42,4 +59,118 @@ def probe(path: Path, *, json: JsonFlag = False, plain: PlainFlag = False) -> in
     else:
         for name, value in fields.items():
             print(f"{name:<16} {'-' if value is None else value}")
+    return 0
+
+
+@app.command
+def timeline(path: Path, *, json: JsonFlag = False, plain: PlainFlag = False) -> int:
+    """List the PTS of every decoded frame, in presentation order, with its time in seconds.
+
+    Times count from the first frame. Read from the container's packets without decoding.
+
+    Parameters
+    ----------
+    path
+        Video file.
+    json
+        Print one JSON object with the time base and the PTS list.
+    plain
+        Print ``index<TAB>pts<TAB>seconds`` per frame.
+    """
+    mode = output_mode(json, plain)
+    result = probe_video_timeline(path)
+    base = result.time_base
+    first = result.pts_ticks[0] if result.pts_ticks else 0
+    if mode == "json":
+        print_json(
+            {
+                "source_path": str(result.source_path),
+                "time_base": [result.time_base_numerator, result.time_base_denominator],
+                "frame_count": result.frame_count,
+                "pts_ticks": list(result.pts_ticks),
+            }
+        )
+        return 0
+    rows = [
+        [str(i), str(pts), f"{float((pts - first) * base):.6f}"]
+        for i, pts in enumerate(result.pts_ticks)
+    ]
+    if mode == "plain":
+        print_plain(rows)
+    else:
+        print(f"{result.frame_count} frames, time base {base}")
+        for row in rows:
+            print(f"{row[0]:>7}  pts {row[1]:>12}  {row[2]} s")
+    return 0
+
+
+@app.command
+def frames(
+    path: Path,
+    *,
+    index: Annotated[list[int] | None, Parameter(name="--index")] = None,
+    time: Annotated[list[float] | None, Parameter(name="--time")] = None,
+    out: Annotated[Path, Parameter(name="--out")],
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> int:
+    """Export frames as PNG files, chosen by index or by time (seconds from the first frame).
+
+    Files are named ``frame_<index>_t<seconds>.png``. A time returns the frame displayed at it.
+    Exit status 2 for an invalid or out-of-range index or time, 3 when the file cannot be read.
+
+    Parameters
+    ----------
+    path
+        Video file.
+    index
+        Frame index, counting from 0 in presentation order; repeat for several.
+    time
+        Time in seconds; repeat for several.
+    out
+        Folder for the PNG files; created when missing.
+    json
+        Print one JSON list with each frame's request, resolved index and time, and file.
+    plain
+        Print ``index<TAB>seconds<TAB>file`` per frame.
+    """
+    mode = output_mode(json, plain)
+    if (index is None) == (time is None):
+        raise UsageError("pass either --index or --time (one or more), not both")
+    if index is not None:
+        decoded = extract_frames_at_indices(path, index)
+    else:
+        decoded = extract_frames_at_times(path, time or [])
+    folder = writable_folder(out, "output folder")
+    if not is_successful(folder):
+        raise InvalidInputError(folder.failure().message)
+    written: list[dict[str, object]] = []
+    for frame in decoded:
+        assert frame.resolved_index is not None
+        target = folder.unwrap() / frame_file_name(
+            frame.resolved_index, frame.resolved_time_seconds
+        )
+        atomic_write_bytes(target, encode_png(frame.width, frame.height, frame.rgb24))
+        written.append(
+            {
+                "requested_index": frame.requested_index,
+                "requested_time_seconds": frame.requested_time_seconds,
+                "resolved_index": frame.resolved_index,
+                "resolved_time_seconds": frame.resolved_time_seconds,
+                "path": str(target),
+            }
+        )
+    if mode == "json":
+        print_json(written)
+    elif mode == "plain":
+        print_plain(
+            [
+                [str(w["resolved_index"]), str(w["resolved_time_seconds"]), str(w["path"])]
+                for w in written
+            ]
+        )
+    else:
+        for entry in written:
+            seconds = entry["resolved_time_seconds"]
+            print(f"frame {entry['resolved_index']} at {seconds:.3f} s -> {entry['path']}")
     return 0

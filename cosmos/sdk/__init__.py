@@ -1,28 +1,71 @@
 """The public Cosmos SDK.
 
-Submodules: :mod:`cosmos.sdk.video` (probe), :mod:`cosmos.sdk.ingest`,
+Submodules: :mod:`cosmos.sdk.video` (probe and frame extraction), :mod:`cosmos.sdk.ingest`,
 :mod:`cosmos.sdk.provenance`, :mod:`cosmos.sdk.profiles` and :mod:`cosmos.sdk.errors`.
-Importing this package loads neither PyAV nor torch.
+Names below load on first use, so ``import cosmos.sdk`` stays fast and loads neither PyAV nor
+torch.
 """
 
-from cosmos.sdk.errors import (
-    CosmosError,
-    CosmosVideoError,
-    InvalidInputError,
-    InvalidOptionError,
-    ProcessingError,
-    ToolNotFoundError,
-    VideoDecodeError,
-    VideoProbeError,
-)
-from cosmos.sdk.ingest import IngestOptions, ingest
-from cosmos.sdk.profiles import DeterminismProfile, resolve_profile
-from cosmos.sdk.provenance import sha256_file
-from cosmos.sdk.video import VideoProbe, probe_video
+from __future__ import annotations
 
-# TODO: crop, CropJob, optimize, OptimizeOptions and the frame extraction functions join this
-# list as those capabilities land.
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cosmos.sdk.errors import (
+        BackendNotInstalledError,
+        CosmosError,
+        CosmosVideoError,
+        InvalidInputError,
+        InvalidOptionError,
+        ProcessingError,
+        ToolNotFoundError,
+        VideoDecodeError,
+        VideoFileNotFoundError,
+        VideoProbeError,
+    )
+    from cosmos.sdk.ingest import IngestOptions, ingest
+    from cosmos.sdk.profiles import DeterminismProfile, resolve_profile
+    from cosmos.sdk.provenance import sha256_file
+    from cosmos.sdk.video import (
+        RgbFrame,
+        VideoFrameTimeline,
+        VideoProbe,
+        extract_frames_at_indices,
+        extract_frames_at_times,
+        probe_video,
+        probe_video_timeline,
+    )
+
+# Where each public name lives. TODO: crop, CropJob, optimize and OptimizeOptions join this
+# table as those capabilities land.
+_EXPORTS: dict[str, str] = {
+    "BackendNotInstalledError": "cosmos.sdk.errors",
+    "CosmosError": "cosmos.sdk.errors",
+    "CosmosVideoError": "cosmos.sdk.errors",
+    "DeterminismProfile": "cosmos.sdk.profiles",
+    "IngestOptions": "cosmos.sdk.ingest",
+    "InvalidInputError": "cosmos.sdk.errors",
+    "InvalidOptionError": "cosmos.sdk.errors",
+    "ProcessingError": "cosmos.sdk.errors",
+    "RgbFrame": "cosmos.sdk.video",
+    "ToolNotFoundError": "cosmos.sdk.errors",
+    "VideoDecodeError": "cosmos.sdk.errors",
+    "VideoFileNotFoundError": "cosmos.sdk.errors",
+    "VideoFrameTimeline": "cosmos.sdk.video",
+    "VideoProbe": "cosmos.sdk.video",
+    "VideoProbeError": "cosmos.sdk.errors",
+    "extract_frames_at_indices": "cosmos.sdk.video",
+    "extract_frames_at_times": "cosmos.sdk.video",
+    "ingest": "cosmos.sdk.ingest",
+    "probe_video": "cosmos.sdk.video",
+    "probe_video_timeline": "cosmos.sdk.video",
+    "resolve_profile": "cosmos.sdk.profiles",
+    "sha256_file": "cosmos.sdk.provenance",
+}
+
 __all__ = [
+    "BackendNotInstalledError",
     "CosmosError",
     "CosmosVideoError",
     "DeterminismProfile",
@@ -30,12 +73,31 @@ __all__ = [
     "InvalidInputError",
     "InvalidOptionError",
     "ProcessingError",
+    "RgbFrame",
     "ToolNotFoundError",
     "VideoDecodeError",
+    "VideoFileNotFoundError",
+    "VideoFrameTimeline",
     "VideoProbe",
     "VideoProbeError",
+    "extract_frames_at_indices",
+    "extract_frames_at_times",
     "ingest",
     "probe_video",
+    "probe_video_timeline",
     "resolve_profile",
     "sha256_file",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cosmos.sdk' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

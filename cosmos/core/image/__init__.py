@@ -1,0 +1,1 @@
+"""Image encoding from packed rgb24 bytes."""
