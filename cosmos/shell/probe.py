@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import replace
 from pathlib import Path
 
 from returns.result import Failure, Result
@@ -36,10 +38,25 @@ def _precheck(path: Path) -> ProbeFailed | None:
 def probe_media(
     path: Path, *, timeout_seconds: float | None = DEFAULT_PROBE_TIMEOUT_SECONDS
 ) -> Result[MediaFacts, ProbeFailed | ToolUnavailable]:
-    """Describe the first video stream of ``path`` (and its audio) with one ffprobe call."""
+    """Describe the first video stream of ``path`` (and its audio) with one ffprobe call.
+
+    Answers are cached per resolved path, size and modification time, so probing an unchanged
+    file again costs a ``stat``.
+    """
     problem = _precheck(path)
     if problem is not None:
         return Failure(problem)
+    stat = path.stat()
+    return _probe_cached(path.resolve(), stat.st_size, stat.st_mtime_ns, timeout_seconds).map(
+        lambda facts: replace(facts, probe=replace(facts.probe, source_path=path))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _probe_cached(
+    path: Path, size: int, mtime_ns: int, timeout_seconds: float | None
+) -> Result[MediaFacts, ProbeFailed | ToolUnavailable]:
+    del size, mtime_ns  # part of the cache key only
     tool = resolve_tool("ffprobe")
     if isinstance(tool, Failure):
         return tool
