@@ -65,7 +65,7 @@ def run(
     output_dir: Annotated[Path, Parameter(name="--output-dir")],
     manifest: Annotated[Path | None, Parameter(name="--manifest")] = None,
     adapter: Annotated[Literal["cosm", "generic-media"] | None, Parameter(name="--adapter")] = None,
-    clip: Annotated[list[str] | None, Parameter(name="--clip")] = None,
+    clip: Annotated[list[str] | None, Parameter(name="--clip", negative="")] = None,
     width: Annotated[int, Parameter(name="--width")] = 3840,
     height: Annotated[int, Parameter(name="--height")] = 2160,
     quality: Annotated[
@@ -83,6 +83,7 @@ def run(
     window: Annotated[float | None, Parameter(name="--window")] = None,
     profile: Annotated[str | None, Parameter(name="--profile")] = None,
     upscale: Annotated[bool, Parameter(name="--upscale", negative="")] = False,
+    allow_partial: Annotated[bool, Parameter(name="--allow-partial", negative="")] = False,
     dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
     yes: Annotated[bool, Parameter(name=["--yes", "--no-input"], negative="")] = False,
     json: JsonFlag = False,
@@ -130,6 +131,9 @@ def run(
         Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE).
     upscale
         Allow scaling a clip smaller than the box up to fill it.
+    allow_partial
+        Encode COSM clips whose second folders are partly missing or damaged, without those
+        frames; by default such clips are skipped.
     dry_run
         Plan only: write cosmos_ingest_dry_run.v1.json, run no media processing.
     yes
@@ -157,6 +161,7 @@ def run(
         adapter=adapter,
         profile=profile,
         allow_upscale=upscale,
+        allow_partial=allow_partial,
     )
     result = ingest_run(
         input_dir,

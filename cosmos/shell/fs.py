@@ -84,6 +84,14 @@ def list_folder(root: Path) -> FolderListing:
 def writable_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
     """Create ``path`` if needed and prove it is writable by creating and removing a file."""
     resolved = path.expanduser().resolve()
+    # mkdir(exist_ok=True) on an existing file fails with "File exists", which hides the cause.
+    if resolved.exists() and not resolved.is_dir():
+        return Failure(
+            InvalidInput(
+                value=str(path),
+                message=f"{role} {path} exists but is not a folder; choose a folder path",
+            )
+        )
     try:
         resolved.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -93,10 +101,6 @@ def writable_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
                 message=f"cannot create {role} {path} ({error.strerror or error}); choose a "
                 "folder you can write to",
             )
-        )
-    if not resolved.is_dir():
-        return Failure(
-            InvalidInput(value=str(path), message=f"{role} {path} exists but is not a folder")
         )
     probe = resolved / f".cosmos-write-check.{random_token()}"
     try:

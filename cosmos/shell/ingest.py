@@ -20,24 +20,22 @@ from cosmos.core.encode.profiles import choose_profile_name
 from cosmos.core.errors import (
     CosmosFailure,
     InvalidInput,
-    ProbeFailed,
-    ToolUnavailable,
     stderr_tail,
 )
 from cosmos.core.ffmpeg.paths import shell_join
 from cosmos.core.ffmpeg.progress import ProgressParser
-from cosmos.core.ingest.adapter import ClipSource, Finding
+from cosmos.core.ingest.adapter import ClipSource, FolderListing
+from cosmos.core.ingest.cosm.manifest import ManifestClip
 from cosmos.core.ingest.detect import choose_adapter, select_clips
 from cosmos.core.ingest.generic import GenericMediaAdapter
 from cosmos.core.ingest.options import IngestOptions, ResolvedIngest, resolve_ingest_options
-from cosmos.core.ingest.plan import ClipPlan, build_generic_clip_plan, clip_output_paths
+from cosmos.core.ingest.plan import ClipPlan, clip_output_paths
 from cosmos.core.model.documents import (
     ClipOutcome,
     EnvInfo,
     IngestRunDocument,
     encode_document,
 )
-from cosmos.core.model.media import MediaFacts
 from cosmos.core.provenance.ids import make_run_id
 from cosmos.core.provenance.ingest_documents import (
     DryRunClip,
@@ -49,10 +47,11 @@ from cosmos.core.provenance.ingest_documents import (
     finding_records,
 )
 from cosmos.shell import fs
-from cosmos.shell.binaries import ResolvedTool, resolve_tool
-from cosmos.shell.encoders import select_encoder, usable_hw_decoders
+from cosmos.shell.binaries import resolve_tool
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
+from cosmos.shell.ingest_cosm import load_manifest, prepare_cosm_clips
+from cosmos.shell.ingest_prepare import PreparedClip, choose_hw_decode, prepare_generic_clip
 from cosmos.shell.probe import probe_media
 from cosmos.shell.runner import run
 
@@ -103,96 +102,7 @@ class IngestResult:
     document: IngestRunDocument | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Prepared:
-    clip: ClipSource
-    facts: MediaFacts | None
-    size_bytes: int
-    findings: tuple[Finding, ...]
-    plan: ClipPlan | None
-    choice: EncoderChoice | None
-    replan: Callable[[EncoderChoice], ClipPlan] | None = None
-
-
-def _input_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _choose_hw_decode(
-    ffmpeg: ResolvedTool, options: ResolvedIngest
-) -> Result[str | None, ToolUnavailable]:
-    if options.decode == "sw":
-        return Success(None)
-    usable = usable_hw_decoders(ffmpeg.path, current_platform())
-    if usable:
-        return Success(usable[0])
-    if options.decode == "hw":
-        return Failure(
-            ToolUnavailable(
-                tool="hwaccel",
-                message=f"decode='hw' was requested but {ffmpeg.path} cannot open a hardware "
-                "decoder on this machine; use decode='auto' or 'sw'",
-            )
-        )
-    return Success(None)
-
-
-def _prepare_clip(
-    clip: ClipSource,
-    *,
-    ffmpeg: ResolvedTool,
-    options: ResolvedIngest,
-    candidates: tuple[str, ...],
-    hw_decode: str | None,
-    output_dir: Path,
-) -> Result[_Prepared, ToolUnavailable]:
-    adapter = GenericMediaAdapter()
-    source = clip.inputs[0]
-    size_bytes = _input_size(source)
-    probed = probe_media(source) if size_bytes > 0 else None
-    if isinstance(probed, Failure) and isinstance(probed.failure(), ToolUnavailable):
-        return Failure(probed.failure())
-    facts_or_error: MediaFacts | ProbeFailed
-    if probed is None:
-        facts_or_error = ProbeFailed(path=str(source), message=f"{source} is empty")
-    elif isinstance(probed, Failure):
-        facts_or_error = probed.failure()
-    else:
-        facts_or_error = probed.unwrap()
-    findings = adapter.validate(clip, facts_or_error, size_bytes)
-    facts = facts_or_error if isinstance(facts_or_error, MediaFacts) else None
-    if facts is None or any(f.blocking for f in findings):
-        return Success(_Prepared(clip, facts, size_bytes, findings, None, None))
-
-    paths = clip_output_paths(output_dir, clip.name, fs.random_token())
-
-    def plan_with(choice: EncoderChoice) -> ClipPlan:
-        return build_generic_clip_plan(
-            ffmpeg=str(ffmpeg.path),
-            clip=clip,
-            facts=facts,
-            input_args=adapter.input_args(clip),
-            options=options,
-            choice=choice,
-            hw_decode=hw_decode,
-            paths=paths,
-        )
-
-    # The size decides which hardware encoders work, so plan once to learn it.
-    sized = plan_with(EncoderChoice(encoder=SOFTWARE_ENCODER, attempted=()))
-    chosen = select_encoder(ffmpeg.path, candidates, sized.width, sized.height, "yuv420p")
-    if isinstance(chosen, Failure):
-        return chosen
-    choice = chosen.unwrap()
-    return Success(
-        _Prepared(clip, facts, size_bytes, findings, plan_with(choice), choice, plan_with)
-    )
-
-
-def _skipped(prepared: _Prepared) -> ClipOutcome:
+def _skipped(prepared: PreparedClip) -> ClipOutcome:
     reason = "; ".join(f.message for f in prepared.findings if f.blocking)
     return ClipOutcome(
         name=prepared.clip.name,
@@ -207,7 +117,7 @@ def _skipped(prepared: _Prepared) -> ClipOutcome:
     )
 
 
-def _failed(prepared: _Prepared, reason: str) -> ClipOutcome:
+def _failed(prepared: PreparedClip, reason: str) -> ClipOutcome:
     return ClipOutcome(
         name=prepared.clip.name,
         status="failed",
@@ -279,7 +189,7 @@ def _attempt(
 
 
 def _encode_clip(
-    prepared: _Prepared,
+    prepared: PreparedClip,
     *,
     run_id: str,
     adapter_name: str,
@@ -289,9 +199,11 @@ def _encode_clip(
     total: int,
     progress: ProgressCallback | None,
 ) -> tuple[ClipOutcome, Path | None]:
-    plan, choice, facts = prepared.plan, prepared.choice, prepared.facts
-    assert plan is not None and choice is not None and facts is not None
+    plan, choice = prepared.plan, prepared.choice
+    assert plan is not None and choice is not None
     log_sections: list[str] = []
+    if plan.concat_path is not None and plan.concat_text is not None:
+        fs.atomic_write_text(plan.concat_path, plan.concat_text)
     try:
         ok, reason = _attempt(plan, log_sections, number, total, progress)
         if not ok and plan.encoder != SOFTWARE_ENCODER and prepared.replan is not None:
@@ -322,13 +234,13 @@ def _encode_clip(
             fs.remove_quietly(plan.paths.temporary)
 
     output_sha = sha256_file(plan.paths.media)
-    source = plan.clip.inputs[0]
+    source = plan.source_file or plan.clip.inputs[0]
     produced = ProducedClip(
         plan=plan,
         choice=choice,
-        source_facts=facts,
+        source_facts=prepared.facts,
         source_sha256=sha256_file(source),
-        source_bytes=prepared.size_bytes,
+        source_bytes=source.stat().st_size,
         output_sha256=output_sha,
         output_bytes=plan.paths.media.stat().st_size,
         output_facts=output_facts,
@@ -387,6 +299,19 @@ def _check_outputs_spare_inputs(
     return Success(None)
 
 
+def _select_generic_clips(
+    listing: FolderListing, options: ResolvedIngest
+) -> Result[list[ClipSource], InvalidInput]:
+    discovered = GenericMediaAdapter().discover(listing)
+    if isinstance(discovered, Failure):
+        return discovered
+    clips_by_name = {clip.name: clip for clip in discovered.unwrap()}
+    selected = select_clips(list(clips_by_name), options.clips, listing.root)
+    if isinstance(selected, Failure):
+        return selected
+    return Success([clips_by_name[name] for name in selected.unwrap()])
+
+
 def run_ingest(
     request: IngestRequest, progress: ProgressCallback | None = None
 ) -> Result[IngestResult, CosmosFailure]:
@@ -419,32 +344,25 @@ def run_ingest(
     if isinstance(adapter_chosen, Failure):
         return adapter_chosen
     adapter_name = adapter_chosen.unwrap()
-    if adapter_name == "cosm":
-        # TODO: the COSM quad-tile adapter lands with the synthetic session generator.
-        return Failure(
-            InvalidInput(
-                value=str(manifest or input_dir),
-                message=f"{input_dir} looks like a COSM recording (XML manifest), and COSM "
-                "ingest is not available in this version; pass adapter='generic-media' to "
-                "ingest the video files at its top level instead",
-            )
-        )
 
-    adapter = GenericMediaAdapter()
-    discovered = adapter.discover(listing)
-    if isinstance(discovered, Failure):
-        return discovered
-    clips_by_name = {clip.name: clip for clip in discovered.unwrap()}
-    selected = select_clips(list(clips_by_name), options.clips, input_dir)
-    if isinstance(selected, Failure):
-        return selected
-    clips = [clips_by_name[name] for name in selected.unwrap()]
+    generic_clips: list[ClipSource] = []
+    cosm_clips: list[ManifestClip] = []
+    if adapter_name == "cosm":
+        loaded = load_manifest(listing, manifest, options.clips)
+        if isinstance(loaded, Failure):
+            return loaded
+        manifest, cosm_clips = loaded.unwrap()
+    else:
+        selected = _select_generic_clips(listing, options)
+        if isinstance(selected, Failure):
+            return selected
+        generic_clips = selected.unwrap()
 
     output_checked = fs.writable_folder(request.output_dir, "output folder")
     if isinstance(output_checked, Failure):
         return output_checked
     output_dir = output_checked.unwrap()
-    spared = _check_outputs_spare_inputs(clips, output_dir)
+    spared = _check_outputs_spare_inputs(generic_clips, output_dir)
     if isinstance(spared, Failure):
         return spared
 
@@ -453,15 +371,31 @@ def run_ingest(
         if isinstance(tool, Failure):
             return tool
     ffmpeg = tools[0].unwrap()
-    hw = _choose_hw_decode(ffmpeg, options)
+    hw = choose_hw_decode(ffmpeg, options)
     if isinstance(hw, Failure):
         return hw
     hw_decode = hw.unwrap()
     candidates = encoder_candidates(current_platform(), options.profile, None)
 
-    prepared: list[_Prepared] = []
-    for clip in clips:
-        result = _prepare_clip(
+    prepared: list[PreparedClip] = []
+    if adapter_name == "cosm":
+        assert manifest is not None
+        cosm_prepared = prepare_cosm_clips(
+            root=input_dir,
+            manifest=manifest,
+            clips=cosm_clips,
+            options=options,
+            ffmpeg=ffmpeg,
+            candidates=candidates,
+            hw_decode=hw_decode,
+            output_dir=output_dir,
+            allow_partial=options.allow_partial,
+        )
+        if isinstance(cosm_prepared, Failure):
+            return cosm_prepared
+        prepared = cosm_prepared.unwrap()
+    for clip in generic_clips:
+        result = prepare_generic_clip(
             clip,
             ffmpeg=ffmpeg,
             options=options,
@@ -497,7 +431,7 @@ def run_ingest(
 
 
 def _write_dry_run(
-    request: IngestRequest, context: RunContext, prepared: list[_Prepared]
+    request: IngestRequest, context: RunContext, prepared: list[PreparedClip]
 ) -> IngestResult:
     plan_path = context.output_dir / DRY_RUN_DOCUMENT
     clips = [
@@ -520,6 +454,10 @@ def _write_dry_run(
         for p in prepared
     ]
     document = build_dry_run_plan(context, clips, plan_path, request.command)
+    for p in prepared:
+        # Concat lists stay beside the plan so its argv can be run by hand.
+        if p.plan is not None and p.plan.concat_path and p.plan.concat_text is not None:
+            fs.atomic_write_text(p.plan.concat_path, p.plan.concat_text)
     fs.atomic_write_bytes(plan_path, encode_document(document))
     for p in prepared:
         if p.plan is None:
@@ -536,7 +474,7 @@ def _write_dry_run(
 
 
 def _execute(
-    context: RunContext, prepared: list[_Prepared], progress: ProgressCallback | None
+    context: RunContext, prepared: list[PreparedClip], progress: ProgressCallback | None
 ) -> IngestResult:
     env = EnvInfo(ffmpeg=context.ffmpeg, system=context.system)
     outcomes: list[ClipOutcome] = []

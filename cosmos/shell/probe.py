@@ -6,7 +6,7 @@ import functools
 from dataclasses import replace
 from pathlib import Path
 
-from returns.result import Failure, Result
+from returns.result import Failure, Result, Success
 
 from cosmos.core.errors import ProbeFailed, ToolUnavailable, stderr_tail
 from cosmos.core.ffmpeg.probe import build_ffprobe_argv, parse_ffprobe_json
@@ -35,41 +35,61 @@ def _precheck(path: Path) -> ProbeFailed | None:
     return None
 
 
+class _NotCached(Exception):
+    """Carries a probe failure out of the cache, which keeps successes only."""
+
+    def __init__(self, failure: ProbeFailed | ToolUnavailable) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
 def probe_media(
     path: Path, *, timeout_seconds: float | None = DEFAULT_PROBE_TIMEOUT_SECONDS
 ) -> Result[MediaFacts, ProbeFailed | ToolUnavailable]:
     """Describe the first video stream of ``path`` (and its audio) with one ffprobe call.
 
-    Answers are cached per resolved path, size and modification time, so probing an unchanged
-    file again costs a ``stat``.
+    Answers are cached per resolved path, size, modification time and ffprobe binary, so probing
+    an unchanged file again costs a ``stat``. Failures are not cached: a timeout or a broken
+    ffprobe is retried on the next call.
     """
     problem = _precheck(path)
     if problem is not None:
         return Failure(problem)
+    tool = resolve_tool("ffprobe")
+    if isinstance(tool, Failure):
+        return tool
     stat = path.stat()
-    return _probe_cached(path.resolve(), stat.st_size, stat.st_mtime_ns, timeout_seconds).map(
-        lambda facts: replace(facts, probe=replace(facts.probe, source_path=path))
-    )
+    try:
+        facts = _probe_cached(
+            path.resolve(), stat.st_size, stat.st_mtime_ns, tool.unwrap().path, timeout_seconds
+        )
+    except _NotCached as error:
+        return Failure(error.failure)
+    return Success(replace(facts, probe=replace(facts.probe, source_path=path)))
 
 
 @functools.lru_cache(maxsize=256)
 def _probe_cached(
-    path: Path, size: int, mtime_ns: int, timeout_seconds: float | None
-) -> Result[MediaFacts, ProbeFailed | ToolUnavailable]:
+    path: Path, size: int, mtime_ns: int, ffprobe: Path, timeout_seconds: float | None
+) -> MediaFacts:
     del size, mtime_ns  # part of the cache key only
-    tool = resolve_tool("ffprobe")
-    if isinstance(tool, Failure):
-        return tool
-    ffprobe = tool.unwrap()
+    result = _run_ffprobe(path, ffprobe, timeout_seconds)
+    if isinstance(result, Failure):
+        raise _NotCached(result.failure())
+    return result.unwrap()
 
-    argv = build_ffprobe_argv(str(ffprobe.path), path)
+
+def _run_ffprobe(
+    path: Path, ffprobe: Path, timeout_seconds: float | None
+) -> Result[MediaFacts, ProbeFailed | ToolUnavailable]:
+    argv = build_ffprobe_argv(str(ffprobe), path)
     try:
         completed = run(argv, timeout_seconds=timeout_seconds)
     except OSError as error:
         return Failure(
             ToolUnavailable(
                 tool="ffprobe",
-                message=f"cannot run {ffprobe.path} ({error}); run `cosmos doctor` to check it",
+                message=f"cannot run {ffprobe} ({error}); run `cosmos doctor` to check it",
             )
         )
     if completed.timed_out:

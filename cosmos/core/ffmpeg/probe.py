@@ -243,5 +243,6 @@ def _media_facts(source: Path, parsed: _ProbeOutput) -> Result[MediaFacts, Probe
             color_space=video.color_space or None,
             audio_codec=audios[0].codec_name if audios else None,
             audio_stream_count=len(audios),
+            video_stream_count=len(videos),
         )
     )

@@ -30,13 +30,16 @@ class IngestOptions(msgspec.Struct, frozen=True):
     """Settings of one ingest run.
 
     ``width`` and ``height`` (pixels) bound the output: each clip fits inside the box keeping its
-    display aspect ratio, and a smaller source is not upscaled unless ``allow_upscale`` is set.
+    display aspect ratio, and a smaller source is not upscaled unless ``allow_upscale`` is set;
+    a COSM clip is scaled to exactly ``width`` x ``height``.
     ``crf`` of ``None`` takes the quality mode's default (quality 18, balanced 23, speed 28);
     ``scale_filter`` of ``None`` takes lanczos for the quality mode, else bicubic (a profile's
     scaler wins over that default). ``window_seconds`` processes only the first N seconds of each
     clip. ``adapter`` of ``None`` detects the layout from the folder. ``profile`` names a
     determinism profile (``strict``, ``balanced``, ``throughput``); ``None`` falls back to the
-    ``COSMOS_PROFILE`` environment variable.
+    ``COSMOS_PROFILE`` environment variable. ``allow_partial`` encodes a COSM clip whose
+    second folders are partly missing or damaged, leaving their frames out; without it such a
+    clip is skipped with the findings in the run document.
     """
 
     width: int = 3840
@@ -54,6 +57,7 @@ class IngestOptions(msgspec.Struct, frozen=True):
     adapter: AdapterName | None = None
     profile: str | None = None
     allow_upscale: bool = False
+    allow_partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,7 @@ class ResolvedIngest:
     adapter: AdapterName | None
     profile: DeterminismProfile | None
     allow_upscale: bool
+    allow_partial: bool
 
 
 def _invalid(field: str, value: object, expected: str) -> Failure[InvalidOption]:
@@ -144,7 +149,7 @@ def _first_problem(options: IngestOptions) -> Failure[InvalidOption] | None:
         for name in clips:
             if not isinstance(name, str) or not name.strip():
                 return _invalid("clips", clips, "every clip name must be a non-empty string")
-    for flag in ("low_memory", "dry_run", "allow_upscale"):
+    for flag in ("low_memory", "dry_run", "allow_upscale", "allow_partial"):
         if not isinstance(getattr(options, flag), bool):
             return _invalid(flag, getattr(options, flag), "expected True or False")
     return None
@@ -191,5 +196,6 @@ def resolve_ingest_options(
             adapter=options.adapter,
             profile=profile,
             allow_upscale=options.allow_upscale,
+            allow_partial=options.allow_partial,
         )
     )

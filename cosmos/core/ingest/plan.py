@@ -62,6 +62,68 @@ class ClipPlan:
     height: int
     expected_duration_seconds: float | None
     expected_frames: int | None
+    # Set by adapters that know the clip's place in a session (COSM): half-open session frame
+    # range, epoch milliseconds, the concat list the argv reads, and the file hashed as source.
+    session_frames: tuple[int, int] | None = None
+    epoch_ms: tuple[int, int] | None = None
+    concat_path: Path | None = None
+    concat_text: str | None = None
+    source_file: Path | None = None
+
+
+def global_args(encoder: str, options: ResolvedIngest, hw_decode: str | None) -> list[str]:
+    """Return the options that precede the inputs: devices, filter threads, decoder threads."""
+    profile = options.profile
+    args: list[str] = [*encoder_setup(encoder).global_args]
+    if options.filter_threads is not None:
+        args += ["-filter_threads", str(options.filter_threads)]
+    elif options.low_memory:
+        args += ["-filter_threads", "1"]
+    if options.filter_complex_threads is not None:
+        args += ["-filter_complex_threads", str(options.filter_complex_threads)]
+    elif options.low_memory:
+        args += ["-filter_complex_threads", "1"]
+    if profile is not None and profile.threads is not None:
+        args += ["-threads", str(profile.threads)]
+    if hw_decode is not None:
+        args += ["-hwaccel", hw_decode]
+    return args
+
+
+def video_encode_args(encoder: str, preset: str | None, options: ResolvedIngest) -> list[str]:
+    """Return the video encoder, its quality, thread and bitexact options."""
+    profile = options.profile
+    args = ["-c:v", encoder]
+    if preset is not None:
+        args += ["-preset", preset]
+    args += quality_args(encoder, options.crf, options.quality_mode)
+    if profile is not None and profile.threads is not None:
+        args += ["-threads", str(profile.threads)]
+    elif options.low_memory:
+        args += ["-threads", "2"]
+    if profile is not None and profile.bitexact:
+        args += ["-flags:v", "+bitexact", "-fflags", "+bitexact", "-map_metadata", "-1"]
+    return args
+
+
+def output_args(temporary: Path) -> list[str]:
+    """Return the muxer options: moov atom first, progress on stdout, MP4 at the temporary name.
+
+    ``-fps_mode passthrough`` keeps every decoded frame with its timestamp: no frame is
+    duplicated or dropped to force a constant rate.
+    """
+    return [
+        "-fps_mode",
+        "passthrough",
+        "-movflags",
+        "+faststart",
+        "-progress",
+        "pipe:1",
+        "-nostats",
+        "-f",
+        "mp4",
+        file_url(temporary),
+    ]
 
 
 def build_generic_filtergraph(
@@ -127,33 +189,15 @@ def build_generic_clip_plan(
     profile = options.profile
 
     argv: list[str] = [ffmpeg, "-hide_banner", "-nostdin", "-y"]
-    argv += encoder_setup(encoder).global_args
-    if options.filter_threads is not None:
-        argv += ["-filter_threads", str(options.filter_threads)]
-    elif options.low_memory:
-        argv += ["-filter_threads", "1"]
-    if options.filter_complex_threads is not None:
-        argv += ["-filter_complex_threads", str(options.filter_complex_threads)]
-    if profile is not None and profile.threads is not None:
-        argv += ["-threads", str(profile.threads)]
-    if hw_decode is not None:
-        argv += ["-hwaccel", hw_decode]
+    argv += global_args(encoder, options, hw_decode)
     argv += input_args
     if options.window_seconds is not None:
         argv += ["-t", f"{options.window_seconds:g}"]
     argv += ["-map", "0:v:0"]
     if facts.has_audio:
         argv += ["-map", "0:a:0"]
-    argv += ["-vf", filtergraph, "-c:v", encoder]
-    if preset is not None:
-        argv += ["-preset", preset]
-    argv += quality_args(encoder, options.crf, options.quality_mode)
-    if profile is not None and profile.threads is not None:
-        argv += ["-threads", str(profile.threads)]
-    elif options.low_memory:
-        argv += ["-threads", "2"]
-    if profile is not None and profile.bitexact:
-        argv += ["-flags:v", "+bitexact", "-fflags", "+bitexact", "-map_metadata", "-1"]
+    argv += ["-vf", filtergraph]
+    argv += video_encode_args(encoder, preset, options)
     if facts.has_audio:
         if facts.audio_codec in MP4_AUDIO_COPY:
             argv += ["-c:a", "copy"]
@@ -161,8 +205,7 @@ def build_generic_clip_plan(
             argv += ["-c:a", "aac", "-b:a", AAC_BITRATE]
             if profile is not None and profile.bitexact:
                 argv += ["-flags:a", "+bitexact"]
-    argv += ["-movflags", "+faststart", "-progress", "pipe:1", "-nostats"]
-    argv += ["-f", "mp4", file_url(paths.temporary)]
+    argv += output_args(paths.temporary)
 
     duration = _expected_duration(facts, options.window_seconds)
     return ClipPlan(

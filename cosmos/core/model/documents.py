@@ -137,6 +137,7 @@ class IngestOptionsRecord(msgspec.Struct, frozen=True):
     window_seconds: float | None
     profile: str | None
     allow_upscale: bool
+    allow_partial: bool
     clips: list[str] | None
 
 

@@ -46,6 +46,7 @@ class MediaFacts:
     color_space: str | None
     audio_codec: str | None
     audio_stream_count: int
+    video_stream_count: int = 1
 
     @property
     def has_audio(self) -> bool:

@@ -74,6 +74,7 @@ def options_record(options: ResolvedIngest, adapter: str | None) -> IngestOption
         window_seconds=options.window_seconds,
         profile=options.profile.name if options.profile is not None else None,
         allow_upscale=options.allow_upscale,
+        allow_partial=options.allow_partial,
         clips=list(options.clips) if options.clips is not None else None,
     )
 
@@ -91,7 +92,7 @@ class ProducedClip:
 
     plan: ClipPlan
     choice: EncoderChoice
-    source_facts: MediaFacts
+    source_facts: MediaFacts | None
     source_sha256: str
     source_bytes: int
     output_sha256: str
@@ -110,24 +111,27 @@ def build_clip_document(
     """Build ``<clip>.mp4.cosmos_clip.v1.json`` for a generic-media clip."""
     plan = produced.plan
     folder = plan.paths.sidecar.parent
-    source_path = plan.clip.inputs[0]
+    source_path = plan.source_file or plan.clip.inputs[0]
     output_facts = produced.output_facts
     duration = output_facts.probe.duration_seconds or plan.expected_duration_seconds or 0.0
     frame_count = output_facts.probe.frame_count or plan.expected_frames or 0
+    frames = plan.session_frames or (0, frame_count)
+    time_ms = plan.epoch_ms or (0, round(duration * 1000))
+    rotation = produced.source_facts.rotation_degrees if produced.source_facts else 0
     return ClipDocument(
         schema_version=SCHEMA_VERSION,
         clip_id=make_artifact_id("clip", plan.paths.media.stem, produced.output_sha256),
         ingest_run_id=run_id,
         name=plan.clip.name,
         adapter=adapter,
-        time_ms=TimeRangeMs(t0=0, t1=round(duration * 1000)),
-        frames=FrameRange(start=0, end=frame_count),
+        time_ms=TimeRangeMs(t0=time_ms[0], t1=time_ms[1]),
+        frames=FrameRange(start=frames[0], end=frames[1]),
         source=SourceRef(
             path=str(source_path),
             relpath=relative_path(source_path, folder),
             sha256=produced.source_sha256,
             bytes=produced.source_bytes,
-            rotation_degrees=produced.source_facts.rotation_degrees,
+            rotation_degrees=rotation,
         ),
         output=OutputRef(
             path=str(plan.paths.media),
@@ -294,7 +298,10 @@ def build_dry_run_plan(
         side_effects=SideEffects(
             executes_media_processing=False,
             creates_media_outputs=False,
-            writes_metadata=[str(plan_path)],
+            writes_metadata=[
+                str(plan_path),
+                *(str(c.plan.concat_path) for c in clips if c.plan and c.plan.concat_path),
+            ],
         ),
         inputs=inputs,
         outputs=outputs,

@@ -1,0 +1,1 @@
+"""The COSM C360 adapter: manifest, folder layout, stitch and trim."""
