@@ -8,7 +8,7 @@ python := ".venv/bin/python"
 default:
     @just --list
 
-# Ingest the real-footage corpus and print each clip's size, rate, duration and sha256.
+# Ingest the real footage and a synthetic COSM session; print each clip's size, rate, sha256.
 [group('run')]
 demo output="demo-output": media
     {{python}} -m tools.demo {{output}}
@@ -17,6 +17,11 @@ demo output="demo-output": media
 [group('run')]
 media:
     {{python}} -m tools.fetch_media
+
+# Generate a synthetic COSM session (quad-tile MPEG-TS, H/M/S folders, manifest).
+[group('run')]
+cosm-session out=".cache/media/cosm-demo":
+    {{python}} -m tools.cosm_session {{out}}
 
 # Type-check, lint and check the import layering.
 [group('check')]

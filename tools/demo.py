@@ -1,4 +1,4 @@
-"""Ingest the real-footage corpus and print what each clip became.
+"""Ingest the real-footage corpus and a synthetic COSM session, and print what each clip became.
 
 Run through ``./dev demo`` (or ``just demo``). Prints, per clip, the output path, its size, frame
 rate and duration, and its sha256 join key; progress goes to stderr.
@@ -14,7 +14,9 @@ import msgspec
 from cosmos.core.model.documents import ClipDocument
 from cosmos.sdk.errors import CosmosError
 from cosmos.sdk.ingest import IngestOptions, ingest_run
-from tools.fetch_media import REPO, fetch, real_footage_dir
+from cosmos.shell.ingest import IngestResult
+from tools.cosm_session import DEMO_SPEC, generate_session
+from tools.fetch_media import REPO, fetch, media_cache, real_footage_dir
 
 DEFAULT_OUTPUT = REPO / "demo-output"
 
@@ -25,23 +27,8 @@ def _progress(event: object) -> None:
         print(f"encoded {clip}", file=sys.stderr)
 
 
-def main(argv: list[str]) -> int:
-    output_dir = Path(argv[0]) if argv else DEFAULT_OUTPUT
-    print(f"fetching the real-footage corpus into {real_footage_dir()}", file=sys.stderr)
-    fetch(real_footage_dir())
-    print(f"ingesting {real_footage_dir()} into {output_dir}", file=sys.stderr)
-    try:
-        result = ingest_run(
-            real_footage_dir(),
-            output_dir,
-            options=IngestOptions(),
-            progress=_progress,
-            command="just demo",
-        )
-    except CosmosError as error:
-        print(f"error: {error.message}", file=sys.stderr)
-        return 1
-
+def _print_table(title: str, result: IngestResult) -> None:
+    print(f"\n{title}")
     print(f"{'clip':<20} {'size':>10} {'fps':>7} {'seconds':>8}  sha256 (join key)  output")
     for outcome in result.outcomes:
         if outcome.sidecar is None:
@@ -56,7 +43,42 @@ def main(argv: list[str]) -> int:
             f"{sidecar.output.sha256}  {sidecar.output.path}"
         )
     print(f"run document: {result.run_document}")
-    failed = [o for o in result.outcomes if o.status != "produced"]
+
+
+def _cosm_session() -> Path:
+    root = media_cache() / "cosm-demo"
+    if not (root / f"{DEMO_SPEC.session_name}.xml").is_file():
+        print(f"generating a synthetic COSM session into {root}", file=sys.stderr)
+        generate_session(root, DEMO_SPEC)
+    return root
+
+
+def main(argv: list[str]) -> int:
+    output_dir = Path(argv[0]) if argv else DEFAULT_OUTPUT
+    print(f"fetching the real-footage corpus into {real_footage_dir()}", file=sys.stderr)
+    fetch(real_footage_dir())
+    session = _cosm_session()
+    runs = (
+        ("real footage (generic media)", real_footage_dir(), output_dir / "real", IngestOptions()),
+        (
+            "synthetic COSM session",
+            session,
+            output_dir / "cosm",
+            IngestOptions(width=1280, height=720),
+        ),
+    )
+    failed = 0
+    for title, source, target, options in runs:
+        print(f"ingesting {source} into {target}", file=sys.stderr)
+        try:
+            result = ingest_run(
+                source, target, options=options, progress=_progress, command="just demo"
+            )
+        except CosmosError as error:
+            print(f"error: {error.message}", file=sys.stderr)
+            return 1
+        _print_table(title, result)
+        failed += sum(1 for o in result.outcomes if o.status != "produced")
     return 1 if failed else 0
 
 
