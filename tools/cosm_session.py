@@ -238,18 +238,60 @@ def write_manifest(spec: SessionSpec, root: Path, num_dirs: int) -> Path:
     return manifest
 
 
+def materialized_seconds(spec: SessionSpec) -> list[int]:
+    """Return the session seconds the generator writes (before ``skip_seconds``)."""
+    if spec.seconds is not None:
+        return sorted(set(spec.seconds))
+    return sorted(
+        {
+            second
+            for clip in spec.clips
+            for second in range(clip.in_index // spec.fps, (clip.out_index - 1) // spec.fps + 1)
+        }
+    )
+
+
+def render_scene_frame(spec: SessionSpec, index: int) -> bytes:
+    """Render session frame ``index`` of the scene at the stitched size as packed rgb24.
+
+    ``testsrc2`` moves with its own frame counter, which starts at each materialized run, so the
+    frame is rendered from the start of the run that holds it.
+    """
+    second = index // spec.fps
+    runs = _contiguous_runs(materialized_seconds(spec))
+    first_second = next(first for first, end in runs if first <= second < end)
+    first_index = first_second * spec.fps
+    width, height = spec.stitched_size
+    argv = [
+        "ffmpeg",
+        "-hide_banner",
+        "-nostdin",
+        "-v",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        scene_filter(spec, first_index, width, height),
+        "-vf",
+        f"select=eq(n\\,{index - first_index})",
+        "-frames:v",
+        "1",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "pipe:1",
+    ]
+    completed = subprocess.run(argv, capture_output=True, check=False)  # noqa: S603
+    if completed.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed rendering frame {index}: {completed.stderr[-2000:]!r}")
+    return completed.stdout
+
+
 def generate_session(root: Path, spec: SessionSpec) -> Path:
     """Write the session under ``root`` and return the manifest path."""
     root.mkdir(parents=True, exist_ok=True)
-    seconds = spec.seconds
-    if seconds is None:
-        seconds = sorted(
-            {
-                second
-                for clip in spec.clips
-                for second in range(clip.in_index // spec.fps, (clip.out_index - 1) // spec.fps + 1)
-            }
-        )
+    seconds = materialized_seconds(spec)
     for first, end in _contiguous_runs(seconds):
         _write_run(spec, root, first, end)
     return write_manifest(spec, root, num_dirs=max(seconds) + 1 if seconds else 0)

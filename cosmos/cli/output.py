@@ -48,10 +48,11 @@ def exit_code_for(error: CosmosError) -> int:
     """Map an SDK exception to the documented exit status."""
     if isinstance(error, UsageError | InvalidOptionError):
         return EXIT_USAGE
-    if isinstance(error, InvalidInputError | VideoProbeError):
-        return EXIT_INVALID_INPUT
+    # Before VideoProbeError: a missing ffprobe is both, and it is a tool problem.
     if isinstance(error, ToolNotFoundError):
         return EXIT_TOOL
+    if isinstance(error, InvalidInputError | VideoProbeError):
+        return EXIT_INVALID_INPUT
     if isinstance(error, ProcessingError | VideoDecodeError):
         return EXIT_PROCESSING
     return EXIT_PROCESSING

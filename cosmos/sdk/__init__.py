@@ -9,6 +9,8 @@ torch.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -101,3 +103,20 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+class _Namespace(types.ModuleType):
+    """The ``cosmos.sdk`` module, keeping ``cosmos.sdk.ingest`` bound to the function.
+
+    Importing the submodule ``cosmos.sdk.ingest`` makes Python set the package attribute of the
+    same name to the submodule, which would make ``from cosmos.sdk import ingest`` return a
+    module whenever the submodule was imported first. The function is bound instead.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == f"{__name__}.{name}":
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Namespace

@@ -9,6 +9,7 @@
           +-- CosmosVideoError (also RuntimeError)
                +-- VideoProbeError                        ffprobe could not describe a file
                |    +-- VideoFileNotFoundError (also ValueError)  the path is missing
+               |    +-- VideoToolNotFoundError (also ToolNotFoundError)  ffprobe is missing
                +-- VideoDecodeError                       FFmpeg could not decode frames
                     +-- BackendNotInstalledError          the chosen backend's extra is missing
 
@@ -60,6 +61,10 @@ class VideoFileNotFoundError(VideoProbeError, ValueError):
     """A video path that does not exist or is not a regular file."""
 
 
+class VideoToolNotFoundError(VideoProbeError, ToolNotFoundError):
+    """ffprobe is missing or cannot run, so no file could be probed (CLI exit 4, not 3)."""
+
+
 class BackendNotInstalledError(VideoDecodeError):
     """The decode backend chosen in ``COSMOS_VIDEO_BACKEND`` is not installed."""
 
@@ -75,4 +80,5 @@ __all__ = [
     "VideoDecodeError",
     "VideoFileNotFoundError",
     "VideoProbeError",
+    "VideoToolNotFoundError",
 ]

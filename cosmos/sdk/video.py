@@ -25,6 +25,7 @@ from cosmos.sdk.errors import (
     VideoDecodeError,
     VideoFileNotFoundError,
     VideoProbeError,
+    VideoToolNotFoundError,
 )
 from cosmos.shell.extract import extract_at_indices, extract_at_times, timeline
 from cosmos.shell.probe import probe_media
@@ -39,11 +40,12 @@ def probe_video(path: str | Path) -> VideoProbe:
 
     Raises ``VideoProbeError`` when the file is missing, empty, not a regular file, has no video
     stream or ffprobe fails or times out; the message names the file and quotes ffprobe's stderr.
-    A missing ffprobe is a ``VideoProbeError`` as well, naming the variable to set.
+    A missing ffprobe is a ``VideoProbeError`` as well (``VideoToolNotFoundError``, also a
+    ``ToolNotFoundError``), naming the variable to set.
     """
     result = probe_media(_source(path))
     if isinstance(result, Failure) and isinstance(result.failure(), ToolUnavailable):
-        raise VideoProbeError(result.failure().message)
+        raise VideoToolNotFoundError(result.failure().message)
     return unwrap_or_raise(result).probe
 
 

@@ -216,6 +216,16 @@ class DryRunClip:
     existing_outputs: frozenset[Path]
 
 
+def _input_kind(path: Path) -> str:
+    """Name what an input is: a COSM manifest, a COSM chunk, or a video file."""
+    suffix = path.suffix.lower()
+    if suffix == ".xml":
+        return "cosm-manifest"
+    if suffix == ".ts" and path.parent.name.endswith("S"):
+        return "cosm-chunk"
+    return "video"
+
+
 def build_dry_run_plan(
     context: RunContext, clips: Sequence[DryRunClip], plan_path: Path, command: str
 ) -> IngestDryRunPlan:
@@ -227,12 +237,14 @@ def build_dry_run_plan(
     outcomes: list[ClipOutcome] = []
     for clip in clips:
         for source in clip.inputs:
+            kind = _input_kind(source)
+            observed = clip.facts if kind == "video" else None
             inputs.append(
                 PlannedInput(
                     path=str(source),
-                    kind="video",
+                    kind=kind,
                     stage="ingest",
-                    observed=video_facts(clip.facts) if clip.facts is not None else None,
+                    observed=video_facts(observed) if observed is not None else None,
                 )
             )
         validation += finding_records(clip.findings)
