@@ -25,7 +25,16 @@ def build_app() -> App:
         name="ingest",
         help="Ingest recordings into normalized H.264 MP4 clips.",
     )
-    app.command("cosmos.cli.video:app", name="video", help="Probe video files.")
+    app.command(
+        "cosmos.cli.optimize:app",
+        name="optimize",
+        help="Remux or transcode videos to fast-start MP4.",
+    )
+    app.command(
+        "cosmos.cli.video:app",
+        name="video",
+        help="Probe video files, list frame timestamps, export frames.",
+    )
     app.command(
         "cosmos.cli.doctor:doctor",
         name="doctor",

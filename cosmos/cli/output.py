@@ -12,6 +12,7 @@ from cosmos.sdk.errors import (
     CosmosError,
     InvalidInputError,
     InvalidOptionError,
+    OutputExistsError,
     ProcessingError,
     ToolNotFoundError,
     VideoDecodeError,
@@ -51,7 +52,7 @@ def exit_code_for(error: CosmosError) -> int:
     # Before VideoProbeError: a missing ffprobe is both, and it is a tool problem.
     if isinstance(error, ToolNotFoundError):
         return EXIT_TOOL
-    if isinstance(error, InvalidInputError | VideoProbeError):
+    if isinstance(error, InvalidInputError | VideoProbeError | OutputExistsError):
         return EXIT_INVALID_INPUT
     if isinstance(error, ProcessingError | VideoDecodeError):
         return EXIT_PROCESSING

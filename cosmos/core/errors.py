@@ -11,6 +11,7 @@ documented exception with one exhaustive ``match``:
     DecodeFailed    -> cosmos.sdk.errors.VideoDecodeError    (RuntimeError; CLI exit 5)
     BackendMissing  -> cosmos.sdk.errors.BackendNotInstalledError (a VideoDecodeError; exit 4)
     SourceMissing   -> cosmos.sdk.errors.VideoFileNotFoundError (VideoProbeError, ValueError)
+    OutputExists    -> cosmos.sdk.errors.OutputExistsError (FileExistsError; CLI exit 3)
     ProcessingFailed-> cosmos.sdk.errors.ProcessingError     (RuntimeError; CLI exit 5)
 """
 
@@ -72,6 +73,13 @@ class SourceMissing(msgspec.Struct, frozen=True):
     message: str
 
 
+class OutputExists(msgspec.Struct, frozen=True):
+    """Outputs that already exist, when the caller did not allow replacing them."""
+
+    paths: list[str]
+    message: str
+
+
 class ProcessingFailed(msgspec.Struct, frozen=True):
     """A media job ran and failed (FFmpeg exit status, invalid output)."""
 
@@ -88,6 +96,7 @@ CosmosFailure = (
     | DecodeFailed
     | BackendMissing
     | SourceMissing
+    | OutputExists
     | ProcessingFailed
 )
 

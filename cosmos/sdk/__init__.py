@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         CosmosVideoError,
         InvalidInputError,
         InvalidOptionError,
+        OutputExistsError,
         ProcessingError,
         ToolNotFoundError,
         VideoDecodeError,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         VideoProbeError,
     )
     from cosmos.sdk.ingest import IngestOptions, ingest
+    from cosmos.sdk.optimize import OptimizeOptions, optimize
     from cosmos.sdk.profiles import DeterminismProfile, resolve_profile
     from cosmos.sdk.provenance import sha256_file
     from cosmos.sdk.video import (
@@ -39,8 +41,7 @@ if TYPE_CHECKING:
         probe_video_timeline,
     )
 
-# Where each public name lives. TODO: crop, CropJob, optimize and OptimizeOptions join this
-# table as those capabilities land.
+# Where each public name lives. TODO: crop and CropJob join this table when crop lands.
 _EXPORTS: dict[str, str] = {
     "BackendNotInstalledError": "cosmos.sdk.errors",
     "CosmosError": "cosmos.sdk.errors",
@@ -49,6 +50,8 @@ _EXPORTS: dict[str, str] = {
     "IngestOptions": "cosmos.sdk.ingest",
     "InvalidInputError": "cosmos.sdk.errors",
     "InvalidOptionError": "cosmos.sdk.errors",
+    "OptimizeOptions": "cosmos.sdk.optimize",
+    "OutputExistsError": "cosmos.sdk.errors",
     "ProcessingError": "cosmos.sdk.errors",
     "RgbFrame": "cosmos.sdk.video",
     "ToolNotFoundError": "cosmos.sdk.errors",
@@ -60,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "extract_frames_at_indices": "cosmos.sdk.video",
     "extract_frames_at_times": "cosmos.sdk.video",
     "ingest": "cosmos.sdk.ingest",
+    "optimize": "cosmos.sdk.optimize",
     "probe_video": "cosmos.sdk.video",
     "probe_video_timeline": "cosmos.sdk.video",
     "resolve_profile": "cosmos.sdk.profiles",
@@ -74,6 +78,8 @@ __all__ = [
     "IngestOptions",
     "InvalidInputError",
     "InvalidOptionError",
+    "OptimizeOptions",
+    "OutputExistsError",
     "ProcessingError",
     "RgbFrame",
     "ToolNotFoundError",
@@ -85,6 +91,7 @@ __all__ = [
     "extract_frames_at_indices",
     "extract_frames_at_times",
     "ingest",
+    "optimize",
     "probe_video",
     "probe_video_timeline",
     "resolve_profile",

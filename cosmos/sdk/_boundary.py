@@ -12,6 +12,7 @@ from cosmos.core.errors import (
     DecodeFailed,
     InvalidInput,
     InvalidOption,
+    OutputExists,
     ProbeFailed,
     ProcessingFailed,
     SourceMissing,
@@ -22,6 +23,7 @@ from cosmos.sdk.errors import (
     CosmosError,
     InvalidInputError,
     InvalidOptionError,
+    OutputExistsError,
     ProcessingError,
     ToolNotFoundError,
     VideoDecodeError,
@@ -49,6 +51,8 @@ def to_exception(error: CosmosFailure) -> CosmosError:
             return BackendNotInstalledError(message)
         case SourceMissing(message=message):
             return VideoFileNotFoundError(message)
+        case OutputExists(message=message):
+            return OutputExistsError(message)
         case ProcessingFailed(message=message, stderr=stderr):
             return ProcessingError(message, stderr=stderr)
         case _:

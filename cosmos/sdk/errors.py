@@ -5,6 +5,7 @@
           +-- InvalidOptionError (also ValueError)       an option outside its accepted values
           +-- InvalidInputError (also ValueError)        a missing, empty or unusable input path
           +-- ToolNotFoundError (also FileNotFoundError) ffmpeg, ffprobe or an encoder unusable
+          +-- OutputExistsError (also FileExistsError)   an output exists and force is off
           +-- ProcessingError (also RuntimeError)        a media job ran and failed
           +-- CosmosVideoError (also RuntimeError)
                +-- VideoProbeError                        ffprobe could not describe a file
@@ -41,6 +42,10 @@ class ToolNotFoundError(CosmosError, FileNotFoundError):
     """FFmpeg, ffprobe or a requested encoder is missing or does not work."""
 
 
+class OutputExistsError(CosmosError, FileExistsError):
+    """Outputs already exist and replacing them was not allowed."""
+
+
 class ProcessingError(CosmosError, RuntimeError):
     """A media job ran and failed."""
 
@@ -75,6 +80,7 @@ __all__ = [
     "CosmosVideoError",
     "InvalidInputError",
     "InvalidOptionError",
+    "OutputExistsError",
     "ProcessingError",
     "ToolNotFoundError",
     "VideoDecodeError",

@@ -115,3 +115,20 @@ def writable_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
             )
         )
     return Success(resolved)
+
+
+RUN_ARCHIVE_FOLDER = "cosmos_runs"
+
+
+def write_run_document(output_dir: Path, file_name: str, run_id: str, data: bytes) -> Path:
+    """Write a run document under its run id, then point the fixed ``file_name`` at it.
+
+    Earlier runs into the same folder keep their documents in ``cosmos_runs/``, so the run id in
+    every artifact sidecar still resolves after a later run.
+    """
+    archive = output_dir / RUN_ARCHIVE_FOLDER
+    archive.mkdir(exist_ok=True)
+    atomic_write_bytes(archive / f"{run_id}.{file_name}", data)
+    latest = output_dir / file_name
+    atomic_write_bytes(latest, data)
+    return latest

@@ -59,7 +59,6 @@ logger = logging.getLogger("cosmos.ingest")
 
 RUN_DOCUMENT = "cosmos_ingest_run.v1.json"
 DRY_RUN_DOCUMENT = "cosmos_ingest_dry_run.v1.json"
-RUN_ARCHIVE_FOLDER = "cosmos_runs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,18 +267,8 @@ def _encode_clip(
 
 
 def _write_run_document(output_dir: Path, document: IngestRunDocument) -> Path:
-    """Write the run document under its run id, then point the fixed name at it.
-
-    Earlier runs into the same folder keep their documents in ``cosmos_runs/``, so every clip
-    sidecar's ``ingest_run_id`` still resolves after a later run.
-    """
     data = encode_document(document)
-    archive = output_dir / RUN_ARCHIVE_FOLDER
-    archive.mkdir(exist_ok=True)
-    fs.atomic_write_bytes(archive / f"{document.ingest_run_id}.cosmos_ingest_run.v1.json", data)
-    latest = output_dir / RUN_DOCUMENT
-    fs.atomic_write_bytes(latest, data)
-    return latest
+    return fs.write_run_document(output_dir, RUN_DOCUMENT, document.ingest_run_id, data)
 
 
 def _check_outputs_spare_inputs(

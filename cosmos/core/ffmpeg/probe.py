@@ -61,6 +61,7 @@ class _SideData(msgspec.Struct):
 
 
 class _Stream(msgspec.Struct):
+    index: int = 0
     codec_type: str | None = None
     codec_name: str | None = None
     codec_long_name: str | None = None
@@ -244,5 +245,9 @@ def _media_facts(source: Path, parsed: _ProbeOutput) -> Result[MediaFacts, Probe
             audio_codec=audios[0].codec_name if audios else None,
             audio_stream_count=len(audios),
             video_stream_count=len(videos),
+            streams=tuple(
+                (stream.index, stream.codec_type or "unknown", stream.codec_name or "unknown")
+                for stream in parsed.streams
+            ),
         )
     )

@@ -33,7 +33,8 @@ def unique_clip_names(file_names: list[str]) -> list[str]:
     """Name each file's clip after its stem; stems shared by several files get the extension.
 
     Stems are compared case-insensitively, because ``Clip.mp4`` and ``clip.mp4`` would collide
-    on a case-insensitive filesystem. Names still equal after that get ``_2``, ``_3``, ...
+    on a case-insensitive filesystem. Names still equal after that get ``_2``, ``_3``, ..., the
+    first number whose name no other file takes.
     """
     stems = [PurePath(name).stem for name in file_names]
     stem_counts = Counter(stem.casefold() for stem in stems)
@@ -44,12 +45,18 @@ def unique_clip_names(file_names: list[str]) -> list[str]:
         else:
             names.append(stem)
 
-    seen: Counter[str] = Counter()
+    # A numbered name must not take the name of a later file (``x_mp4_2.mkv`` beside two
+    # ``x.mp4`` spellings), so every plain name is reserved up front.
+    reserved = {name.casefold() for name in names}
+    used: set[str] = set()
     unique: list[str] = []
     for name in names:
-        seen[name.casefold()] += 1
-        count = seen[name.casefold()]
-        unique.append(name if count == 1 else f"{name}_{count}")
+        candidate, count = name, 1
+        while candidate.casefold() in used or (count > 1 and candidate.casefold() in reserved):
+            count += 1
+            candidate = f"{name}_{count}"
+        used.add(candidate.casefold())
+        unique.append(candidate)
     return unique
 
 

@@ -99,6 +99,8 @@ def video_encode_args(encoder: str, preset: str | None, options: ResolvedIngest)
     args += quality_args(encoder, options.crf, options.quality_mode)
     if profile is not None and profile.threads is not None:
         args += ["-threads", str(profile.threads)]
+        if encoder == SOFTWARE_ENCODER:
+            args += ["-x264-params", f"threads={profile.threads}"]
     elif options.low_memory:
         args += ["-threads", "2"]
     if profile is not None and profile.bitexact:

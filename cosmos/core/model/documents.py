@@ -250,3 +250,113 @@ class IngestDryRunPlan(msgspec.Struct, frozen=True):
 def encode_document(document: msgspec.Struct) -> bytes:
     """Encode a document as UTF-8 JSON with two-space indentation and a final newline."""
     return msgspec.json.format(msgspec.json.encode(document), indent=2) + b"\n"
+
+
+class OptimizeSourceRef(msgspec.Struct, frozen=True):
+    """The input of an optimize; ``clip_id`` is set when a clip or view sidecar sits beside it."""
+
+    path: str
+    relpath: str
+    sha256: str
+    bytes: int
+    video: VideoFacts | None
+    clip_id: str | None
+
+
+class OptimizeTransform(msgspec.Struct, frozen=True):
+    mode: str
+    faststart: bool
+    target_height: int | None
+    fps: float | None
+    crf: int | None
+
+
+class OptimizeEncode(msgspec.Struct, frozen=True):
+    """``impl`` is the encoder, or ``copy`` for a remux; ``codec`` the output video codec."""
+
+    impl: str
+    codec: str | None
+    crf: int | None
+    hardware_attempted: bool
+    attempts: list[EncoderAttempt]
+    profile: str | None
+
+
+class OptimizedDocument(msgspec.Struct, frozen=True):
+    """``<output>.mp4.cosmos_optimized.v1.json``: one optimized file."""
+
+    schema_version: str
+    optimized_id: str
+    optimize_run_id: str
+    mode: str
+    source: OptimizeSourceRef
+    output: OutputRef
+    video: VideoFacts
+    transform: OptimizeTransform
+    encode: OptimizeEncode
+    dropped_streams: list[str]
+    env: EnvInfo
+
+
+class OptimizeOptionsRecord(msgspec.Struct, frozen=True):
+    mode: str
+    target_height: int | None
+    fps: float | None
+    crf: int | None
+    encoder: str | None
+    faststart: bool
+    suffix: str
+    force: bool
+    dry_run: bool
+    profile: str | None
+
+
+class OptimizeInputRecord(msgspec.Struct, frozen=True):
+    path: str
+    sha256: str | None
+    video: VideoFacts | None
+
+
+class OptimizeOutcome(msgspec.Struct, frozen=True):
+    """What happened to one input: ``produced``, ``failed`` (with ``reason``) or ``planned``."""
+
+    source: str
+    status: ClipStatus
+    mode: str
+    output: str
+    sidecar: str | None
+    sha256: str | None
+    encoder: str | None
+    reason: str | None
+
+
+class OptimizeRunDocument(msgspec.Struct, frozen=True):
+    """``cosmos_optimize_run.v1.json``: one optimize run."""
+
+    schema_version: str
+    optimize_run_id: str
+    tool: str
+    version: str
+    git: str | None
+    time: str
+    output_dir: str
+    ffmpeg: FfmpegInfo
+    system: SystemInfo
+    options: OptimizeOptionsRecord
+    inputs: list[OptimizeInputRecord]
+    outputs: list[OptimizeOutcome]
+    summary: RunSummary
+
+
+class OptimizeDryRunPlan(msgspec.Struct, frozen=True):
+    """``cosmos_optimize_dry_run.json``: what a real optimize would read, run and write."""
+
+    schema: str
+    command: str
+    created_at: str
+    side_effects: SideEffects
+    inputs: list[PlannedInput]
+    outputs: list[PlannedOutput]
+    commands: list[PlannedCommand]
+    validation: list[FindingRecord]
+    options: OptimizeOptionsRecord

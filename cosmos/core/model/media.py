@@ -47,6 +47,8 @@ class MediaFacts:
     audio_codec: str | None
     audio_stream_count: int
     video_stream_count: int = 1
+    # (stream index, codec_type, codec_name) of every stream, in file order.
+    streams: tuple[tuple[int, str, str], ...] = ()
 
     @property
     def has_audio(self) -> bool:

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import msgspec
 
-from cosmos.core.model.documents import ClipDocument, IngestDryRunPlan, IngestRunDocument
+from cosmos.core.model.documents import (
+    ClipDocument,
+    IngestDryRunPlan,
+    IngestRunDocument,
+    OptimizedDocument,
+    OptimizeDryRunPlan,
+    OptimizeRunDocument,
+)
 
 DOCUMENT_TYPES: dict[str, type[msgspec.Struct]] = {
     "cosmos_clip.v1": ClipDocument,
     "cosmos_ingest_run.v1": IngestRunDocument,
     "cosmos_ingest_dry_run.v1": IngestDryRunPlan,
+    "cosmos_optimized.v1": OptimizedDocument,
+    "cosmos_optimize_run.v1": OptimizeRunDocument,
+    "cosmos_optimize_dry_run": OptimizeDryRunPlan,
 }
 
 

@@ -1,0 +1,1 @@
+"""Web optimization: remux or transcode to fast-start MP4."""

@@ -1,0 +1,183 @@
+"""Optimize plans: output names and the FFmpeg argv of a remux or a transcode."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from returns.result import Failure, Result, Success
+
+from cosmos.core.encode.policy import (
+    SOFTWARE_ENCODER,
+    encoder_setup,
+    libx264_preset,
+    quality_args,
+)
+from cosmos.core.errors import InvalidInput
+from cosmos.core.ffmpeg.paths import file_url
+from cosmos.core.ingest.plan import AAC_BITRATE, MP4_AUDIO_COPY
+from cosmos.core.model.media import MediaFacts
+from cosmos.core.optimize.options import ResolvedOptimize
+
+# Video codecs the MP4 muxer stores as they are.
+MP4_VIDEO_COPY: frozenset[str] = frozenset({"h264", "hevc", "av1", "vp9", "mpeg4"})
+
+
+def output_path(out_dir: Path, source: Path, suffix: str) -> Path:
+    return out_dir / f"{source.stem}{suffix}.mp4"
+
+
+def check_output_names(
+    sources: list[Path], out_dir: Path, suffix: str
+) -> Result[list[Path], InvalidInput]:
+    """Map each input to its output; two inputs with one output, or an output that is an
+    input, is an error."""
+    outputs = [output_path(out_dir, source, suffix) for source in sources]
+    counts = Counter(outputs)
+    for output, count in counts.items():
+        if count > 1:
+            clashing = [str(s) for s, o in zip(sources, outputs, strict=True) if o == output]
+            return Failure(
+                InvalidInput(
+                    value=str(output),
+                    message=f"inputs {', '.join(clashing)} would all be written to {output}; "
+                    "rename one or optimize them into different folders",
+                )
+            )
+    for source, output in zip(sources, outputs, strict=True):
+        if output == source:
+            return Failure(
+                InvalidInput(
+                    value=str(output),
+                    message=f"output {output} would overwrite its input; choose another "
+                    "out_dir or a non-empty suffix",
+                )
+            )
+    return Success(outputs)
+
+
+@dataclass(frozen=True, slots=True)
+class OptimizePlan:
+    """One input's optimize: the argv, what was kept and dropped, and the encoder."""
+
+    source: Path
+    output: Path
+    temporary: Path
+    argv: tuple[str, ...]
+    mode: str
+    encoder: str | None
+    filtergraph: str | None
+    dropped_streams: tuple[str, ...]
+
+
+def _stream_maps(facts: MediaFacts, copy_audio_only: bool) -> tuple[list[str], list[str], bool]:
+    """Return ``-map`` args, descriptions of dropped streams, and whether audio is copied."""
+    maps = ["-map", "0:v:0"]
+    dropped: list[str] = []
+    audio_copied = True
+    first_video_seen = False
+    for index, kind, codec in facts.streams:
+        if kind == "video" and not first_video_seen:
+            first_video_seen = True
+            continue
+        if kind == "audio" and (codec in MP4_AUDIO_COPY or not copy_audio_only):
+            maps += ["-map", f"0:{index}"]
+            if codec not in MP4_AUDIO_COPY:
+                audio_copied = False
+            continue
+        dropped.append(f"stream {index} ({kind} {codec})")
+    return maps, dropped, audio_copied
+
+
+def build_remux_plan(
+    *,
+    ffmpeg: str,
+    source: Path,
+    output: Path,
+    temporary: Path,
+    facts: MediaFacts,
+    options: ResolvedOptimize,
+) -> Result[OptimizePlan, InvalidInput]:
+    """Copy the first video stream and the MP4-compatible audio into MP4."""
+    codec = facts.probe.codec_name or "unknown"
+    if codec not in MP4_VIDEO_COPY:
+        return Failure(
+            InvalidInput(
+                value=str(source),
+                message=f"{source} has {codec} video, which MP4 cannot hold as it is; use "
+                "mode='transcode' (CLI: --mode transcode)",
+            )
+        )
+    maps, dropped, _ = _stream_maps(facts, copy_audio_only=True)
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-i", file_url(source), *maps, "-c", "copy"]
+    if codec == "hevc":
+        argv += ["-tag:v", "hvc1"]
+    argv += _muxer_args(options, temporary)
+    return Success(
+        OptimizePlan(source, output, temporary, tuple(argv), "remux", None, None, tuple(dropped))
+    )
+
+
+def transcode_filtergraph(options: ResolvedOptimize, encoder: str) -> str:
+    """Build the ``-vf`` graph: optional scale to the target height, optional fps, format."""
+    scaler = "lanczos"
+    if options.profile is not None and options.profile.scale_filter is not None:
+        scaler = options.profile.scale_filter
+    steps: list[str] = []
+    if options.target_height is not None:
+        steps.append(f"scale=-2:{options.target_height}:flags={scaler}")
+    if options.fps is not None:
+        steps.append(f"fps={options.fps:g}")
+    steps.append(encoder_setup(encoder).filter_tail)
+    return ",".join(steps)
+
+
+def build_transcode_plan(
+    *,
+    ffmpeg: str,
+    source: Path,
+    output: Path,
+    temporary: Path,
+    facts: MediaFacts,
+    options: ResolvedOptimize,
+    encoder: str,
+) -> OptimizePlan:
+    """Re-encode the video with ``encoder``; copy MP4-compatible audio, re-encode other audio."""
+    profile = options.profile
+    maps, dropped, audio_copied = _stream_maps(facts, copy_audio_only=False)
+    filtergraph = transcode_filtergraph(options, encoder)
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-y", *encoder_setup(encoder).global_args]
+    if profile is not None and profile.threads is not None:
+        argv += ["-threads", str(profile.threads)]
+    argv += ["-i", file_url(source), *maps, "-vf", filtergraph, "-c:v", encoder]
+    if encoder == SOFTWARE_ENCODER:
+        argv += ["-preset", libx264_preset("balanced", profile)]
+    argv += quality_args(encoder, options.crf, "balanced")
+    if profile is not None and profile.threads is not None:
+        argv += ["-threads", str(profile.threads)]
+        if encoder == SOFTWARE_ENCODER:
+            argv += ["-x264-params", f"threads={profile.threads}"]
+    if profile is not None and profile.bitexact:
+        argv += ["-flags:v", "+bitexact"]
+    if facts.has_audio:
+        if audio_copied:
+            argv += ["-c:a", "copy"]
+        else:
+            argv += ["-c:a", "aac", "-b:a", AAC_BITRATE]
+            if profile is not None and profile.bitexact:
+                argv += ["-flags:a", "+bitexact"]
+    argv += _muxer_args(options, temporary)
+    return OptimizePlan(
+        source, output, temporary, tuple(argv), "transcode", encoder, filtergraph, tuple(dropped)
+    )
+
+
+def _muxer_args(options: ResolvedOptimize, temporary: Path) -> list[str]:
+    args: list[str] = []
+    if options.faststart:
+        args += ["-movflags", "+faststart"]
+    if options.profile is not None and options.profile.bitexact:
+        args += ["-fflags", "+bitexact", "-map_metadata", "-1"]
+    args += ["-progress", "pipe:1", "-nostats", "-f", "mp4", file_url(temporary)]
+    return args

@@ -1,0 +1,491 @@
+"""Execute an optimize: check every input and output first, then remux or transcode each."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+from returns.result import Failure, Result, Success
+
+import cosmos
+from cosmos.core.encode.policy import (
+    SOFTWARE_ENCODER,
+    EncoderChoice,
+    encoder_candidates,
+)
+from cosmos.core.encode.profiles import choose_profile_name
+from cosmos.core.errors import (
+    CosmosFailure,
+    InvalidInput,
+    OutputExists,
+    ToolUnavailable,
+    stderr_tail,
+)
+from cosmos.core.ffmpeg.progress import ProgressParser
+from cosmos.core.model.documents import (
+    EnvInfo,
+    OptimizeInputRecord,
+    OptimizeOutcome,
+    OptimizeRunDocument,
+    encode_document,
+)
+from cosmos.core.model.media import MediaFacts
+from cosmos.core.optimize.options import OptimizeOptions, ResolvedOptimize, resolve_optimize_options
+from cosmos.core.optimize.plan import (
+    OptimizePlan,
+    build_remux_plan,
+    build_transcode_plan,
+    check_output_names,
+)
+from cosmos.core.provenance.ids import make_run_id
+from cosmos.core.provenance.ingest_documents import video_facts
+from cosmos.core.provenance.optimize_documents import (
+    OptimizedFile,
+    build_optimize_dry_run,
+    build_optimize_run_document,
+    build_optimized_document,
+)
+from cosmos.shell import fs
+from cosmos.shell.binaries import ResolvedTool, resolve_tool
+from cosmos.shell.encoders import encoder_works, listed_encoders, select_encoder
+from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
+from cosmos.shell.hashing import sha256_file
+from cosmos.shell.probe import probe_media
+from cosmos.shell.runner import run
+
+logger = logging.getLogger("cosmos.optimize")
+
+RUN_DOCUMENT = "cosmos_optimize_run.v1.json"
+DRY_RUN_DOCUMENT = "cosmos_optimize_dry_run.json"
+SIDECAR_SUFFIX = ".cosmos_optimized.v1.json"
+UPSTREAM_SIDECARS = (".cosmos_clip.v1.json", ".cosmos_view.v1.json")
+
+
+@dataclass(frozen=True, slots=True)
+class OptimizeProgress:
+    source: str
+    number: int
+    total: int
+    out_time_seconds: float | None
+    total_seconds: float | None
+    finished: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OptimizeResult:
+    run_id: str
+    dry_run: bool
+    produced: tuple[Path, ...]
+    outcomes: tuple[OptimizeOutcome, ...]
+    run_document: Path | None
+    dry_run_plan: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    plan: OptimizePlan
+    facts: MediaFacts
+    choice: EncoderChoice | None
+
+
+class _UpstreamIds(msgspec.Struct):
+    clip_id: str | None = None
+    view_id: str | None = None
+
+
+def _upstream_id(source: Path) -> str | None:
+    """Return the clip or view id of a sidecar beside ``source``, when there is one."""
+    for suffix in UPSTREAM_SIDECARS:
+        sidecar = source.with_name(source.name + suffix)
+        try:
+            ids = msgspec.json.decode(sidecar.read_bytes(), type=_UpstreamIds)
+        except (OSError, msgspec.DecodeError):
+            continue
+        return ids.clip_id or ids.view_id
+    return None
+
+
+def _output_size(facts: MediaFacts, options: ResolvedOptimize) -> tuple[int, int]:
+    if options.target_height is None:
+        return (
+            facts.probe.width - facts.probe.width % 2,
+            facts.probe.height - facts.probe.height % 2,
+        )
+    width = round(facts.probe.width * options.target_height / facts.probe.height / 2) * 2
+    return max(2, width), options.target_height
+
+
+def _choose_encoder(
+    ffmpeg: ResolvedTool, options: ResolvedOptimize, size: tuple[int, int]
+) -> Result[EncoderChoice, ToolUnavailable]:
+    if options.encoder is not None:
+        # A named encoder is authoritative: check it, never replace it.
+        name = options.encoder
+        if name not in listed_encoders(ffmpeg.path):
+            return Failure(
+                ToolUnavailable(
+                    tool=name,
+                    message=f"encoder {name} is not built into {ffmpeg.path}; run "
+                    "`cosmos doctor` to list the encoders that work, or omit --encoder",
+                )
+            )
+        if name != SOFTWARE_ENCODER and not encoder_works(ffmpeg.path, name, *size, "yuv420p"):
+            return Failure(
+                ToolUnavailable(
+                    tool=name,
+                    message=f"encoder {name} is listed by {ffmpeg.path} but failed a one-frame "
+                    f"test encode at {size[0]}x{size[1]} on this machine (no device or driver); "
+                    "omit --encoder to fall back to libx264",
+                )
+            )
+        return Success(EncoderChoice(encoder=name, attempted=()))
+    candidates = encoder_candidates(current_platform(), options.profile, None)
+    return select_encoder(ffmpeg.path, candidates, *size, "yuv420p")
+
+
+def _plan_all(
+    sources: list[Path], outputs: list[Path], options: ResolvedOptimize, ffmpeg: ResolvedTool
+) -> Result[list[_Item], CosmosFailure]:
+    items: list[_Item] = []
+    for source, output in zip(sources, outputs, strict=True):
+        probed = probe_media(source)
+        if isinstance(probed, Failure):
+            return probed
+        facts = probed.unwrap()
+        temporary = output.with_name(f".{output.name}.{fs.random_token()}.partial")
+        if options.mode == "remux":
+            remux = build_remux_plan(
+                ffmpeg=str(ffmpeg.path),
+                source=source,
+                output=output,
+                temporary=temporary,
+                facts=facts,
+                options=options,
+            )
+            if isinstance(remux, Failure):
+                return remux
+            items.append(_Item(remux.unwrap(), facts, None))
+            continue
+        chosen = _choose_encoder(ffmpeg, options, _output_size(facts, options))
+        if isinstance(chosen, Failure):
+            return chosen
+        choice = chosen.unwrap()
+        plan = build_transcode_plan(
+            ffmpeg=str(ffmpeg.path),
+            source=source,
+            output=output,
+            temporary=temporary,
+            facts=facts,
+            options=options,
+            encoder=choice.encoder,
+        )
+        items.append(_Item(plan, facts, choice))
+    return Success(items)
+
+
+def _check_inputs(videos: list[Path]) -> Result[list[Path], InvalidInput]:
+    if not videos:
+        return Failure(
+            InvalidInput(value="[]", message="no input videos given; pass at least one file")
+        )
+    sources: list[Path] = []
+    for video in videos:
+        path = Path(video).expanduser()
+        if not path.is_file():
+            return Failure(
+                InvalidInput(
+                    value=str(video),
+                    message=f"input {video} does not exist or is not a file; check the path",
+                )
+            )
+        sources.append(path.resolve())
+    return Success(sources)
+
+
+def run_optimize(
+    videos: list[Path],
+    out_dir: Path,
+    options: OptimizeOptions,
+    *,
+    progress: Callable[[OptimizeProgress], None] | None = None,
+    command: str = "cosmos.sdk.optimize.optimize",
+) -> Result[OptimizeResult, CosmosFailure]:
+    """Plan every input, refuse existing outputs, then run (or write the dry-run plan)."""
+    profile_name = choose_profile_name(options.profile, os.environ.get("COSMOS_PROFILE"))
+    resolved = resolve_optimize_options(options, profile_name)
+    if isinstance(resolved, Failure):
+        return resolved
+    settings = resolved.unwrap()
+
+    checked = _check_inputs(videos)
+    if isinstance(checked, Failure):
+        return checked
+    sources = checked.unwrap()
+    folder = fs.writable_folder(out_dir, "output folder")
+    if isinstance(folder, Failure):
+        return folder
+    output_dir = folder.unwrap()
+    named = check_output_names(sources, output_dir, settings.suffix)
+    if isinstance(named, Failure):
+        return named
+    outputs = named.unwrap()
+    existing = [str(path) for path in outputs if path.exists()]
+    if existing and not settings.force and not settings.dry_run:
+        return Failure(
+            OutputExists(
+                paths=existing,
+                message=f"output(s) already exist: {', '.join(existing)}; pass force=True "
+                "(CLI: --force) to replace them, or choose another out_dir or suffix",
+            )
+        )
+
+    tools = [resolve_tool("ffmpeg"), resolve_tool("ffprobe")]
+    for tool in tools:
+        if isinstance(tool, Failure):
+            return tool
+    ffmpeg = tools[0].unwrap()
+    planned = _plan_all(sources, outputs, settings, ffmpeg)
+    if isinstance(planned, Failure):
+        return planned
+    items = planned.unwrap()
+    for item in items:
+        for dropped in item.plan.dropped_streams:
+            logger.warning("%s: %s cannot go into MP4 and is left out", item.plan.source, dropped)
+
+    clock = utc_now()
+    run_id = make_run_id("opt", clock.compact, fs.random_token()[:6])
+    if settings.dry_run:
+        plan_path = output_dir / DRY_RUN_DOCUMENT
+        document = build_optimize_dry_run(
+            command=command,
+            time=clock.iso,
+            plan_path=plan_path,
+            plans=[(i.plan, i.facts, i.plan.output.exists()) for i in items],
+            options=settings,
+        )
+        fs.atomic_write_bytes(plan_path, encode_document(document))
+        outcomes = tuple(
+            OptimizeOutcome(
+                source=str(i.plan.source),
+                status="planned",
+                mode=i.plan.mode,
+                output=str(i.plan.output),
+                sidecar=None,
+                sha256=None,
+                encoder=i.plan.encoder,
+                reason=None,
+            )
+            for i in items
+        )
+        return Success(
+            OptimizeResult(
+                run_id, True, tuple(i.plan.output for i in items), outcomes, None, plan_path
+            )
+        )
+
+    env = EnvInfo(ffmpeg=ffmpeg_info(ffmpeg), system=system_info())
+    records: list[OptimizeInputRecord] = []
+    outcomes_list: list[OptimizeOutcome] = []
+    produced: list[Path] = []
+
+    def write_run() -> Path:
+        document = build_optimize_run_document(
+            run_id=run_id,
+            time=clock.iso,
+            version=cosmos.__version__,
+            output_dir=output_dir,
+            ffmpeg=env.ffmpeg,
+            system=env.system,
+            options=settings,
+            inputs=records,
+            outcomes=outcomes_list,
+        )
+        return _write_run_document(output_dir, document)
+
+    try:
+        for number, item in enumerate(items, start=1):
+            outcome, record = _optimize_one(
+                item,
+                ffmpeg=ffmpeg,
+                settings=settings,
+                env=env,
+                run_id=run_id,
+                number=number,
+                total=len(items),
+                progress=progress,
+            )
+            records.append(record)
+            outcomes_list.append(outcome)
+            if outcome.status == "produced":
+                produced.append(item.plan.output)
+            else:
+                logger.error("optimize of %s failed: %s", item.plan.source, outcome.reason)
+    except KeyboardInterrupt:
+        write_run()
+        raise
+    run_path = write_run()
+    return Success(
+        OptimizeResult(run_id, False, tuple(produced), tuple(outcomes_list), run_path, None)
+    )
+
+
+def _write_run_document(output_dir: Path, document: OptimizeRunDocument) -> Path:
+    data = encode_document(document)
+    return fs.write_run_document(output_dir, RUN_DOCUMENT, document.optimize_run_id, data)
+
+
+def _progress_sink(
+    item: _Item, number: int, total: int, callback: Callable[[OptimizeProgress], None] | None
+) -> Callable[[str], None] | None:
+    if callback is None:
+        return None
+    parser = ProgressParser()
+
+    def on_line(line: str) -> None:
+        block = parser.feed(line)
+        if block is not None:
+            callback(
+                OptimizeProgress(
+                    source=str(item.plan.source),
+                    number=number,
+                    total=total,
+                    out_time_seconds=block.out_time_seconds,
+                    total_seconds=item.facts.probe.duration_seconds,
+                    finished=block.finished,
+                )
+            )
+
+    return on_line
+
+
+def _run_plan(
+    item: _Item,
+    number: int,
+    total: int,
+    progress: Callable[[OptimizeProgress], None] | None,
+) -> str | None:
+    """Run one plan; return a failure reason, or ``None`` on success."""
+    try:
+        completed = run(
+            item.plan.argv, on_stdout_line=_progress_sink(item, number, total, progress)
+        )
+    except OSError as error:
+        return f"cannot start {item.plan.argv[0]} ({error})"
+    if not completed.ok:
+        return (
+            f"ffmpeg exited with {completed.returncode} on {item.plan.source}: "
+            f"{stderr_tail(completed.stderr) or 'no stderr'}"
+        )
+    return None
+
+
+def _optimize_one(
+    item: _Item,
+    *,
+    ffmpeg: ResolvedTool,
+    settings: ResolvedOptimize,
+    env: EnvInfo,
+    run_id: str,
+    number: int,
+    total: int,
+    progress: Callable[[OptimizeProgress], None] | None,
+) -> tuple[OptimizeOutcome, OptimizeInputRecord]:
+    plan = item.plan
+    source_bytes = plan.source.stat().st_size
+    output_facts: MediaFacts | None = None
+    # The source is hashed while FFmpeg reads it, so the two passes over it overlap.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        source_hash = pool.submit(sha256_file, plan.source)
+        try:
+            reason = _run_plan(item, number, total, progress)
+            auto_hardware = (
+                reason is not None
+                and settings.encoder is None
+                and item.choice is not None
+                and item.choice.encoder != SOFTWARE_ENCODER
+            )
+            if auto_hardware and item.choice is not None:
+                logger.warning(
+                    "%s failed on %s; retrying once with libx264", plan.encoder, plan.source
+                )
+                choice = EncoderChoice(
+                    SOFTWARE_ENCODER,
+                    (*item.choice.attempted, (item.choice.encoder, f"failed mid-run: {reason}")),
+                )
+                fs.remove_quietly(plan.temporary)
+                plan = build_transcode_plan(
+                    ffmpeg=str(ffmpeg.path),
+                    source=plan.source,
+                    output=plan.output,
+                    temporary=plan.temporary,
+                    facts=item.facts,
+                    options=settings,
+                    encoder=SOFTWARE_ENCODER,
+                )
+                item = _Item(plan, item.facts, choice)
+                reason = _run_plan(item, number, total, progress)
+            if reason is None:
+                checked = probe_media(plan.temporary)
+                if isinstance(checked, Failure):
+                    reason = (
+                        "ffmpeg finished but its output does not probe as video: "
+                        f"{checked.failure().message}"
+                    )
+                else:
+                    output_facts = checked.unwrap()
+                    plan.temporary.replace(plan.output)
+        finally:
+            fs.remove_quietly(plan.temporary)
+        source_sha = source_hash.result()
+
+    record = OptimizeInputRecord(
+        path=str(plan.source), sha256=source_sha, video=video_facts(item.facts)
+    )
+    if output_facts is None:
+        outcome = OptimizeOutcome(
+            source=str(plan.source),
+            status="failed",
+            mode=plan.mode,
+            output=str(plan.output),
+            sidecar=None,
+            sha256=None,
+            encoder=plan.encoder,
+            reason=reason,
+        )
+        return outcome, record
+
+    output_sha = sha256_file(plan.output)
+    document = build_optimized_document(
+        OptimizedFile(
+            plan=plan,
+            choice=item.choice,
+            source_facts=item.facts,
+            source_sha256=source_sha,
+            source_bytes=source_bytes,
+            source_clip_id=_upstream_id(plan.source),
+            output_sha256=output_sha,
+            output_bytes=plan.output.stat().st_size,
+            output_facts=output_facts,
+        ),
+        run_id=run_id,
+        options=settings,
+        env=env,
+    )
+    sidecar = plan.output.with_name(plan.output.name + SIDECAR_SUFFIX)
+    fs.atomic_write_bytes(sidecar, encode_document(document))
+    outcome = OptimizeOutcome(
+        source=str(plan.source),
+        status="produced",
+        mode=plan.mode,
+        output=str(plan.output),
+        sidecar=str(sidecar),
+        sha256=output_sha,
+        encoder=plan.encoder,
+        reason=None,
+    )
+    return outcome, record
