@@ -1,0 +1,206 @@
+"""Optimize end to end: remux keeps every frame, transcode does what it was asked, outputs are
+checked before any work, encoder fallback is recorded."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from cosmos.core.model.documents import OptimizedDocument, OptimizeDryRunPlan, OptimizeRunDocument
+from cosmos.sdk.errors import OutputExistsError, ToolNotFoundError
+from cosmos.sdk.optimize import OptimizeOptions, optimize, optimize_run
+from cosmos.sdk.video import probe_video
+from tests.helpers import CliRunner
+from tests.media import probe_streams, top_level_boxes
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("optimize-src")
+    video = ["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25"]
+    audio = ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
+    x264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    paths = {
+        "late": folder / "late.mp4",
+        "fast": folder / "fast.mp4",
+        "pcm": folder / "pcm.mkv",
+        "hd": folder / "hd.mp4",
+    }
+    _ffmpeg(*video, *audio, "-t", "2", *x264, "-c:a", "aac", str(paths["late"]))
+    _ffmpeg(*video, "-t", "1", *x264, "-movflags", "+faststart", str(paths["fast"]))
+    _ffmpeg(*video, *audio, "-t", "1", *x264, "-c:a", "pcm_s16le", str(paths["pcm"]))
+    _ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=1280x720:rate=30",
+        *audio,
+        "-t",
+        "1.5",
+        *x264,
+        "-c:a",
+        "aac",
+        str(paths["hd"]),
+    )
+    return paths
+
+
+def _framemd5(path: Path) -> list[str]:
+    argv = ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v:0", "-f", "framemd5", "-"]
+    lines = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    return [line.rsplit(",", 1)[-1].strip() for line in lines.splitlines() if line[:1].isdigit()]
+
+
+def _sidecar(output: Path) -> OptimizedDocument:
+    data = output.with_name(output.name + ".cosmos_optimized.v1.json").read_bytes()
+    return msgspec.json.decode(data, type=OptimizedDocument)
+
+
+def test_remux_moves_moov_first(sources: dict[str, Path], tmp_path: Path) -> None:
+    source = sources["late"]
+    boxes = top_level_boxes(source)
+    assert boxes.index("mdat") < boxes.index("moov")
+    (output,) = optimize([source], tmp_path)
+    boxes = top_level_boxes(output)
+    assert boxes.index("moov") < boxes.index("mdat")
+    assert _framemd5(output) == _framemd5(source)
+    assert [s.codec_type for s in probe_streams(output)] == ["video", "audio"]
+    sidecar = _sidecar(output)
+    assert sidecar.mode == "remux"
+    assert sidecar.encode.impl == "copy"
+    assert sidecar.transform.crf is None
+
+
+def test_remux_already_faststart(sources: dict[str, Path], tmp_path: Path) -> None:
+    (output,) = optimize([sources["fast"]], tmp_path)
+    assert _framemd5(output) == _framemd5(sources["fast"])
+    boxes = top_level_boxes(output)
+    assert boxes.index("moov") < boxes.index("mdat")
+
+
+def test_remux_drops_unmuxable_stream(sources: dict[str, Path], tmp_path: Path) -> None:
+    (output,) = optimize([sources["pcm"]], tmp_path)
+    assert [s.codec_type for s in probe_streams(output)] == ["video"]
+    assert _framemd5(output) == _framemd5(sources["pcm"])
+    sidecar = _sidecar(output)
+    assert sidecar.dropped_streams == ["stream 1 (audio pcm_s16le)"]
+
+
+def test_transcode_as_asked(sources: dict[str, Path], tmp_path: Path) -> None:
+    options = OptimizeOptions(target_height=720, fps=15, crf=28)
+    (output,) = optimize([sources["hd"]], tmp_path, options=options)
+    probe = probe_video(output)
+    assert (probe.width, probe.height) == (1280, 720)
+    assert probe.fps == pytest.approx(15)
+    assert [s.codec_type for s in probe_streams(output)] == ["video", "audio"]
+    sidecar = _sidecar(output)
+    assert sidecar.mode == "transcode"
+    assert (sidecar.transform.target_height, sidecar.transform.fps) == (720, 15.0)
+    assert sidecar.transform.crf == 28
+    assert sidecar.encode.crf == 28
+    assert sidecar.encode.codec == "h264"
+    assert sidecar.source.sha256 is not None
+
+
+def test_transcode_reencodes_pcm_audio(sources: dict[str, Path], tmp_path: Path) -> None:
+    (output,) = optimize([sources["pcm"]], tmp_path, options=OptimizeOptions(mode="transcode"))
+    codecs = [(s.codec_type, s.codec_name) for s in probe_streams(output)]
+    assert codecs == [("video", "h264"), ("audio", "aac")]
+
+
+def test_auto_fallback_records_attempts(sources: dict[str, Path], tmp_path: Path) -> None:
+    (output,) = optimize([sources["fast"]], tmp_path, options=OptimizeOptions(crf=30))
+    sidecar = _sidecar(output)
+    assert sidecar.encode.impl == "libx264"
+    attempted = [a.encoder for a in sidecar.encode.attempts]
+    assert "h264_nvenc" in attempted
+    assert sidecar.encode.hardware_attempted is True
+
+
+def test_explicit_encoder_not_replaced(
+    sources: dict[str, Path], tmp_path: Path, cli: CliRunner
+) -> None:
+    with pytest.raises(ToolNotFoundError, match="h264_nvenc"):
+        optimize([sources["fast"]], tmp_path, options=OptimizeOptions(encoder="h264_nvenc"))
+    result = cli(
+        "optimize",
+        "run",
+        "--input",
+        sources["fast"],
+        "--out-dir",
+        tmp_path,
+        "--encoder",
+        "h264_nvenc",
+    )
+    assert result.code == 4
+    assert "error: encoder h264_nvenc" in result.stderr
+    assert list(tmp_path.glob("*.mp4")) == []
+
+
+def test_existing_output_fails_before_work(sources: dict[str, Path], tmp_path: Path) -> None:
+    existing = tmp_path / "late_optimized.mp4"
+    existing.write_bytes(b"earlier result")
+    with pytest.raises(OutputExistsError) as raised:
+        optimize([sources["fast"], sources["late"]], tmp_path)
+    assert isinstance(raised.value, FileExistsError)
+    assert str(existing) in str(raised.value)
+    assert existing.read_bytes() == b"earlier result"
+    assert not (tmp_path / "fast_optimized.mp4").exists()
+    (replaced,) = optimize([sources["late"]], tmp_path, options=OptimizeOptions(force=True))
+    assert replaced.read_bytes() != b"earlier result"
+
+
+def test_same_stem_inputs_rejected(sources: dict[str, Path], tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    twin = other / "late.mp4"
+    twin.write_bytes(sources["late"].read_bytes())
+    with pytest.raises(ValueError, match="would all be written to"):
+        optimize([sources["late"], twin], tmp_path / "out")
+
+
+def test_remux_with_transform_rejected(sources: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="remux copies streams"):
+        optimize([sources["late"]], tmp_path, options=OptimizeOptions(mode="remux", fps=10))
+
+
+def test_strict_auto_stays_remux(sources: dict[str, Path], tmp_path: Path) -> None:
+    (output,) = optimize([sources["late"]], tmp_path, options=OptimizeOptions(profile="strict"))
+    assert _sidecar(output).mode == "remux"
+    document = msgspec.json.decode(
+        (tmp_path / "cosmos_optimize_run.v1.json").read_bytes(), type=OptimizeRunDocument
+    )
+    assert document.options.profile == "strict"
+    assert document.inputs[0].sha256 == _sidecar(output).source.sha256
+
+
+def test_dry_run_writes_plan_only(sources: dict[str, Path], tmp_path: Path) -> None:
+    planned = optimize(
+        [sources["pcm"]], tmp_path, options=OptimizeOptions(dry_run=True, target_height=120)
+    )
+    assert planned == [tmp_path / "pcm_optimized.mp4"]
+    assert not planned[0].exists()
+    plan = msgspec.json.decode(
+        (tmp_path / "cosmos_optimize_dry_run.json").read_bytes(), type=OptimizeDryRunPlan
+    )
+    assert plan.side_effects.creates_media_outputs is False
+    assert plan.commands[0].argv[0].endswith("ffmpeg")
+    argv = plan.commands[0].argv
+    assert argv[argv.index("-vf") + 1] == "scale=-2:120:flags=lanczos,format=yuv420p"
+
+
+def test_run_document_lists_inputs(sources: dict[str, Path], tmp_path: Path) -> None:
+    result = optimize_run([sources["fast"], sources["pcm"]], tmp_path)
+    assert [o.status for o in result.outcomes] == ["produced", "produced"]
+    assert result.run_document is not None
+    document = msgspec.json.decode(result.run_document.read_bytes(), type=OptimizeRunDocument)
+    assert [Path(i.path).name for i in document.inputs] == ["fast.mp4", "pcm.mkv"]
+    assert document.tool == "cosmos-optimize"
+    assert document.summary.produced == 2
