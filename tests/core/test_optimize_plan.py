@@ -1,0 +1,154 @@
+"""Optimize planning: option rules and the argv of each mode and profile."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from returns.result import Failure, Success
+from syrupy.assertion import SnapshotAssertion
+
+from cosmos.core.model.media import MediaFacts, VideoProbe
+from cosmos.core.optimize.options import OptimizeOptions, resolve_optimize_options
+from cosmos.core.optimize.plan import build_remux_plan, build_transcode_plan, check_output_names
+
+SOURCE = Path("/media/field/clip.mov")
+OUTPUT = Path("/web/clip_optimized.mp4")
+TEMPORARY = Path("/web/.clip_optimized.mp4.token.partial")
+
+
+def _facts(codec: str = "h264", audio: str | None = "aac") -> MediaFacts:
+    streams = [(0, "video", codec)]
+    if audio is not None:
+        streams.append((1, "audio", audio))
+    streams.append((2, "data", "bin_data"))
+    return MediaFacts(
+        probe=VideoProbe(SOURCE, 1920, 1080, 20.0, 30.0, 600, codec, None, "mov"),
+        stored_width=1920,
+        stored_height=1080,
+        rotation_degrees=0,
+        frame_rate=Fraction(30),
+        time_base=Fraction(1, 15360),
+        sample_aspect_ratio=Fraction(1),
+        pix_fmt="yuv420p",
+        color_space="bt709",
+        audio_codec=audio,
+        audio_stream_count=1 if audio else 0,
+        streams=tuple(streams),
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "mode"),
+    [
+        (OptimizeOptions(), "remux"),
+        (OptimizeOptions(target_height=720), "transcode"),
+        (OptimizeOptions(fps=15), "transcode"),
+        (OptimizeOptions(crf=30), "transcode"),
+        (OptimizeOptions(encoder="libx264"), "transcode"),
+        (OptimizeOptions(mode="transcode"), "transcode"),
+        (OptimizeOptions(profile="strict"), "remux"),
+    ],
+)
+def test_auto_mode_choice(options: OptimizeOptions, mode: str) -> None:
+    resolved = resolve_optimize_options(options, options.profile)
+    assert isinstance(resolved, Success)
+    assert resolved.unwrap().mode == mode
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        (OptimizeOptions(mode="fast"), "mode"),  # type: ignore[arg-type]
+        (OptimizeOptions(crf=52), "crf"),
+        (OptimizeOptions(fps=0), "fps"),
+        (OptimizeOptions(fps=float("nan")), "fps"),
+        (OptimizeOptions(target_height=-4), "target_height"),
+        (OptimizeOptions(suffix="../x"), "suffix"),
+        (OptimizeOptions(mode="remux", crf=20), "mode"),
+    ],
+)
+def test_invalid_options(options: OptimizeOptions, field: str) -> None:
+    resolved = resolve_optimize_options(options, None)
+    assert isinstance(resolved, Failure)
+    assert resolved.failure().field == field
+
+
+def test_unknown_profile() -> None:
+    resolved = resolve_optimize_options(OptimizeOptions(), "fastest")
+    assert isinstance(resolved, Failure)
+    assert "strict" in resolved.failure().message
+
+
+def test_output_name_clash() -> None:
+    result = check_output_names([Path("/a/x.mp4"), Path("/b/x.mov")], Path("/out"), "_web")
+    assert isinstance(result, Failure)
+    assert "/out/x_web.mp4" in result.failure().message
+
+
+def test_remux_argv(snapshot_txt: SnapshotAssertion) -> None:
+    options = resolve_optimize_options(OptimizeOptions(), None).unwrap()
+    plan = build_remux_plan(
+        ffmpeg="ffmpeg",
+        source=SOURCE,
+        output=OUTPUT,
+        temporary=TEMPORARY,
+        facts=_facts(),
+        options=options,
+    ).unwrap()
+    assert plan.dropped_streams == ("stream 2 (data bin_data)",)
+    assert "\n".join(plan.argv) + "\n" == snapshot_txt
+
+
+def test_remux_rejects_prores() -> None:
+    options = resolve_optimize_options(OptimizeOptions(), None).unwrap()
+    plan = build_remux_plan(
+        ffmpeg="ffmpeg",
+        source=SOURCE,
+        output=OUTPUT,
+        temporary=TEMPORARY,
+        facts=_facts(codec="prores"),
+        options=options,
+    )
+    assert isinstance(plan, Failure)
+    assert "mode='transcode'" in plan.failure().message
+
+
+@pytest.mark.parametrize("profile", [None, "strict", "balanced", "throughput"])
+def test_transcode_argv_by_profile(profile: str | None, snapshot_txt: SnapshotAssertion) -> None:
+    options = resolve_optimize_options(
+        OptimizeOptions(target_height=720, fps=15, crf=28, profile=profile), profile
+    ).unwrap()
+    plan = build_transcode_plan(
+        ffmpeg="ffmpeg",
+        source=SOURCE,
+        output=OUTPUT,
+        temporary=TEMPORARY,
+        facts=_facts(audio="pcm_s24le"),
+        options=options,
+        encoder="libx264",
+    )
+    assert "\n".join(plan.argv) + "\n" == snapshot_txt
+
+
+def test_balanced_and_throughput_differ() -> None:
+    argvs = []
+    for profile in ("balanced", "throughput"):
+        options = resolve_optimize_options(
+            OptimizeOptions(target_height=720, profile=profile), profile
+        ).unwrap()
+        plan = build_transcode_plan(
+            ffmpeg="ffmpeg",
+            source=SOURCE,
+            output=OUTPUT,
+            temporary=TEMPORARY,
+            facts=_facts(),
+            options=options,
+            encoder="libx264",
+        )
+        argvs.append(plan.argv)
+    assert argvs[0] != argvs[1]
+    assert "veryfast" in argvs[1]
+    assert "scale=-2:720:flags=bicubic,format=yuv420p" in argvs[1]
+    assert "scale=-2:720:flags=lanczos,format=yuv420p" in argvs[0]
