@@ -1,0 +1,1 @@
+"""Crop geometry, jobs files and curated view specs: pure parsing and arithmetic."""
