@@ -26,6 +26,11 @@ def build_app() -> App:
         help="Ingest recordings into normalized H.264 MP4 clips.",
     )
     app.command(
+        "cosmos.cli.crop:app",
+        name="crop",
+        help="Cut square or rectangular views out of videos.",
+    )
+    app.command(
         "cosmos.cli.optimize:app",
         name="optimize",
         help="Remux or transcode videos to fast-start MP4.",

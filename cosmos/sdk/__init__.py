@@ -14,6 +14,7 @@ import types
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cosmos.sdk.crop import CropJob, RectCropJob, crop
     from cosmos.sdk.errors import (
         BackendNotInstalledError,
         CosmosError,
@@ -41,11 +42,12 @@ if TYPE_CHECKING:
         probe_video_timeline,
     )
 
-# Where each public name lives. TODO: crop and CropJob join this table when crop lands.
+# Where each public name lives.
 _EXPORTS: dict[str, str] = {
     "BackendNotInstalledError": "cosmos.sdk.errors",
     "CosmosError": "cosmos.sdk.errors",
     "CosmosVideoError": "cosmos.sdk.errors",
+    "CropJob": "cosmos.sdk.crop",
     "DeterminismProfile": "cosmos.sdk.profiles",
     "IngestOptions": "cosmos.sdk.ingest",
     "InvalidInputError": "cosmos.sdk.errors",
@@ -53,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "OptimizeOptions": "cosmos.sdk.optimize",
     "OutputExistsError": "cosmos.sdk.errors",
     "ProcessingError": "cosmos.sdk.errors",
+    "RectCropJob": "cosmos.sdk.crop",
     "RgbFrame": "cosmos.sdk.video",
     "ToolNotFoundError": "cosmos.sdk.errors",
     "VideoDecodeError": "cosmos.sdk.errors",
@@ -60,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "VideoFrameTimeline": "cosmos.sdk.video",
     "VideoProbe": "cosmos.sdk.video",
     "VideoProbeError": "cosmos.sdk.errors",
+    "crop": "cosmos.sdk.crop",
     "extract_frames_at_indices": "cosmos.sdk.video",
     "extract_frames_at_times": "cosmos.sdk.video",
     "ingest": "cosmos.sdk.ingest",
@@ -74,6 +78,7 @@ __all__ = [
     "BackendNotInstalledError",
     "CosmosError",
     "CosmosVideoError",
+    "CropJob",
     "DeterminismProfile",
     "IngestOptions",
     "InvalidInputError",
@@ -81,6 +86,7 @@ __all__ = [
     "OptimizeOptions",
     "OutputExistsError",
     "ProcessingError",
+    "RectCropJob",
     "RgbFrame",
     "ToolNotFoundError",
     "VideoDecodeError",
@@ -88,6 +94,7 @@ __all__ = [
     "VideoFrameTimeline",
     "VideoProbe",
     "VideoProbeError",
+    "crop",
     "extract_frames_at_indices",
     "extract_frames_at_times",
     "ingest",

@@ -7,7 +7,7 @@ never renamed. ``schemas/`` holds the JSON Schemas generated from these types
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -360,3 +360,116 @@ class OptimizeDryRunPlan(msgspec.Struct, frozen=True):
     commands: list[PlannedCommand]
     validation: list[FindingRecord]
     options: OptimizeOptionsRecord
+
+
+class CropRect(msgspec.Struct, frozen=True):
+    """The rectangle really cut, in pixels and as fractions of the source frame."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    x_norm: float
+    y_norm: float
+    w_norm: float
+    h_norm: float
+
+
+class CropTrim(msgspec.Struct, frozen=True):
+    """Requested trim in seconds, and the frames it resolved to (``frame_count`` null: to end)."""
+
+    start: float | None
+    end: float | None
+    first_frame: int
+    frame_count: int | None
+
+
+class ViewCrop(msgspec.Struct, frozen=True):
+    kind: str
+    rect: CropRect
+    requested: dict[str, float | int | bool | None]
+    source_size: list[int]
+    trim: CropTrim
+    warnings: list[str]
+
+
+class ViewEncode(msgspec.Struct, frozen=True):
+    codec: str
+    impl: str
+    crf: int
+    hardware_attempted: bool
+    hardware_used: bool
+    attempts: list[EncoderAttempt]
+    profile: str | None
+
+
+class JobRef(msgspec.Struct, frozen=True):
+    """Which job made a view: its position in the jobs list and its own id, if any."""
+
+    index: int
+    kind: str
+    view_id: str | None
+    annotations: dict[str, Any]
+
+
+class ViewDocument(msgspec.Struct, frozen=True):
+    """``<out>.mp4.cosmos_view.v1.json``: one cropped view."""
+
+    schema_version: str
+    view_id: str
+    crop_run_id: str
+    job_ref: JobRef
+    input_clip_id: str | None
+    source: SourceRef
+    output: OutputRef
+    video: VideoFacts
+    crop: ViewCrop
+    encode: ViewEncode
+    env: EnvInfo
+
+
+class CropJobSummary(msgspec.Struct, frozen=True):
+    """One (input, job) pair of a crop run and what became of it."""
+
+    source: str
+    job_index: int
+    kind: str
+    view_id: str | None
+    output: str
+    status: ClipStatus
+    rect: CropRect | None
+    sha256: str | None
+    sidecar: str | None
+    reason: str | None
+
+
+class CropRunDocument(msgspec.Struct, frozen=True):
+    """``cosmos_crop_run.v1.json``: one crop run and every job of it."""
+
+    schema_version: str
+    crop_run_id: str
+    tool: str
+    version: str
+    git: str | None
+    time: str
+    output_dir: str
+    ffmpeg: FfmpegInfo
+    system: SystemInfo
+    profile: str | None
+    prefer_hevc_hw: bool
+    jobs: list[CropJobSummary]
+    summary: RunSummary
+
+
+class CropDryRunPlan(msgspec.Struct, frozen=True):
+    """``cosmos_crop_dry_run.json``: what a real crop run would read, run and write."""
+
+    schema: str
+    command: str
+    created_at: str
+    side_effects: SideEffects
+    inputs: list[PlannedInput]
+    outputs: list[PlannedOutput]
+    commands: list[PlannedCommand]
+    validation: list[FindingRecord]
+    jobs: list[CropJobSummary]

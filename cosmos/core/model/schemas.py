@@ -10,11 +10,14 @@ import msgspec
 
 from cosmos.core.model.documents import (
     ClipDocument,
+    CropDryRunPlan,
+    CropRunDocument,
     IngestDryRunPlan,
     IngestRunDocument,
     OptimizedDocument,
     OptimizeDryRunPlan,
     OptimizeRunDocument,
+    ViewDocument,
 )
 
 DOCUMENT_TYPES: dict[str, type[msgspec.Struct]] = {
@@ -24,6 +27,9 @@ DOCUMENT_TYPES: dict[str, type[msgspec.Struct]] = {
     "cosmos_optimized.v1": OptimizedDocument,
     "cosmos_optimize_run.v1": OptimizeRunDocument,
     "cosmos_optimize_dry_run": OptimizeDryRunPlan,
+    "cosmos_view.v1": ViewDocument,
+    "cosmos_crop_run.v1": CropRunDocument,
+    "cosmos_crop_dry_run": CropDryRunPlan,
 }
 
 

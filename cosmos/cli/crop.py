@@ -1,0 +1,227 @@
+"""``cosmos crop``: cut square or rectangular views out of videos."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+from cyclopts import App, Parameter
+
+from cosmos.cli.output import (
+    EXIT_OK,
+    EXIT_PROCESSING,
+    JsonFlag,
+    PlainFlag,
+    UsageError,
+    output_mode,
+    print_json,
+    print_plain,
+)
+from cosmos.crop.curated_views import parse_curated_views
+from cosmos.crop.jobs import parse_jobs_json
+from cosmos.sdk.crop import CropJob, CropResult, RectCropJob, crop_pairs, crop_run
+
+app = App(name="crop", help="Cut square or rectangular views out of videos.")
+
+
+def report(result: CropResult, mode: str) -> int:
+    """Print a crop result in the chosen output mode and return the exit status."""
+    if mode == "json":
+        print_json(
+            {
+                "run_id": result.run_id,
+                "dry_run": result.dry_run,
+                "run_document": str(result.run_document) if result.run_document else None,
+                "dry_run_plan": str(result.dry_run_plan) if result.dry_run_plan else None,
+                "produced": [str(p) for p in result.produced],
+                "jobs": result.jobs,
+            }
+        )
+    elif mode == "plain":
+        print_plain([[j.status, j.source, j.output, j.sha256 or ""] for j in result.jobs])
+    else:
+        for job in result.jobs:
+            rect = f"{job.rect.w}x{job.rect.h}+{job.rect.x}+{job.rect.y}" if job.rect else ""
+            detail = job.reason if job.status == "failed" else job.output
+            print(f"{job.status:<9} {rect:<20} {detail}")
+        print(f"run {result.run_id}: {result.run_document or result.dry_run_plan}")
+    return EXIT_PROCESSING if any(j.status == "failed" for j in result.jobs) else EXIT_OK
+
+
+def _inline_job(
+    crop_mode: str,
+    *,
+    size: int | None,
+    offsets: tuple[float | None, float | None],
+    centres: tuple[float | None, float | None],
+    rect: tuple[float | None, ...],
+    px: bool,
+    trims: tuple[float | None, float | None],
+) -> CropJob | RectCropJob:
+    start, end = trims
+    if crop_mode == "rect":
+        if any(value is None for value in rect):
+            raise UsageError("--crop-mode rect needs --x0, --y0, --width and --height")
+        x0, y0, w, h = (float(v) for v in rect if v is not None)
+        return RectCropJob(x0=x0, y0=y0, w=w, h=h, normalized=not px, start=start, end=end)
+    return CropJob(
+        size=size if size is not None else 1080,
+        offset_x=offsets[0],
+        offset_y=offsets[1],
+        center_x=centres[0],
+        center_y=centres[1],
+        start=start,
+        end=end,
+    )
+
+
+@app.command
+def run(
+    *,
+    input: Annotated[list[Path], Parameter(name="--input")],
+    out_dir: Annotated[Path, Parameter(name="--out-dir")],
+    jobs_file: Annotated[Path | None, Parameter(name="--jobs-file")] = None,
+    crop_mode: Annotated[Literal["square", "rect"], Parameter(name="--crop-mode")] = "square",
+    size: Annotated[int | None, Parameter(name="--size")] = None,
+    offset_x: Annotated[float | None, Parameter(name="--offset-x")] = None,
+    offset_y: Annotated[float | None, Parameter(name="--offset-y")] = None,
+    center_x: Annotated[float | None, Parameter(name="--center-x")] = None,
+    center_y: Annotated[float | None, Parameter(name="--center-y")] = None,
+    x0: Annotated[float | None, Parameter(name="--x0")] = None,
+    y0: Annotated[float | None, Parameter(name="--y0")] = None,
+    width: Annotated[float | None, Parameter(name="--width")] = None,
+    height: Annotated[float | None, Parameter(name="--height")] = None,
+    px: Annotated[bool, Parameter(name="--px", negative="")] = False,
+    trim_start: Annotated[float | None, Parameter(name="--trim-start")] = None,
+    trim_end: Annotated[float | None, Parameter(name="--trim-end")] = None,
+    prefer_hevc_hw: Annotated[bool, Parameter(name="--prefer-hevc-hw", negative="")] = False,
+    profile: Annotated[str | None, Parameter(name="--profile")] = None,
+    dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> int:
+    """Crop every job out of every input, with a view sidecar per output.
+
+    Jobs come from --jobs-file, or from the inline flags (one job). Square: --size pixels
+    (default 1080), placed by --offset-x/-y (-1..1, relative to the free margin) or
+    --center-x/-y (0..1 of the frame). Rect: --x0 --y0 --width --height as fractions of the
+    frame, or pixels with --px. Trims are seconds. Exit status: 0 all produced, 2 bad job or
+    option, 3 invalid input, 4 FFmpeg missing, 5 an encode failed.
+
+    Parameters
+    ----------
+    input
+        Video file; repeat for several.
+    out_dir
+        Output folder; created when missing.
+    jobs_file
+        JSON jobs file (see docs/crop.md); replaces the inline job flags.
+    crop_mode
+        square or rect, for the inline job.
+    size
+        Side of the square in pixels.
+    offset_x
+        Horizontal offset in the free margin, -1 (left) to 1 (right).
+    offset_y
+        Vertical offset in the free margin, -1 (top) to 1 (bottom).
+    center_x
+        Horizontal centre as a fraction of the frame width.
+    center_y
+        Vertical centre as a fraction of the frame height.
+    x0
+        Rect left edge.
+    y0
+        Rect top edge.
+    width
+        Rect width.
+    height
+        Rect height.
+    px
+        Rect values are pixels instead of fractions.
+    trim_start
+        Start of the output in seconds (the frame displayed then comes first).
+    trim_end
+        End of the output in seconds.
+    prefer_hevc_hw
+        Try HEVC hardware encoders before the H.264 ones.
+    profile
+        Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE).
+    dry_run
+        Plan only: write cosmos_crop_dry_run.json, run no media processing.
+    json
+        Print the result as one JSON document on stdout.
+    plain
+        Print one job per line: status, source, output, sha256.
+    """
+    mode = output_mode(json, plain)
+    if jobs_file is not None:
+        jobs: list[CropJob] | list[RectCropJob] | list[CropJob | RectCropJob] = parse_jobs_json(
+            jobs_file
+        )
+    else:
+        jobs = [
+            _inline_job(
+                crop_mode,
+                size=size,
+                offsets=(offset_x, offset_y),
+                centres=(center_x, center_y),
+                rect=(x0, y0, width, height),
+                px=px,
+                trims=(trim_start, trim_end),
+            )
+        ]
+    options = {"dry_run": dry_run, "prefer_hevc_hw": prefer_hevc_hw, "profile": profile}
+    result = crop_run(
+        input, jobs, out_dir, ffmpeg_opts=options, command=shlex.join(["cosmos", *sys.argv[1:]])
+    )
+    return report(result, mode)
+
+
+@app.command(name="curated-views")
+def curated_views(
+    *,
+    spec: Annotated[Path, Parameter(name="--spec")],
+    source_root: Annotated[Path, Parameter(name="--source-root")],
+    out: Annotated[Path, Parameter(name="--out")],
+    clip_pattern: Annotated[str, Parameter(name="--clip-pattern")] = "{date}/8k/{clip}.mp4",
+    prefer_hevc_hw: Annotated[bool, Parameter(name="--prefer-hevc-hw", negative="")] = False,
+    profile: Annotated[str | None, Parameter(name="--profile")] = None,
+    dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> int:
+    """Cut every view of a curated view spec, all in one crop run.
+
+    Parameters
+    ----------
+    spec
+        Curated view spec (JSON with a views list).
+    source_root
+        Folder the clip pattern is relative to.
+    out
+        Output folder; created when missing.
+    clip_pattern
+        Path of a view's source under --source-root; {date} becomes e.g. Apr25, {clip} the clip.
+    prefer_hevc_hw
+        Try HEVC hardware encoders before the H.264 ones.
+    profile
+        Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE).
+    dry_run
+        Plan only: write cosmos_crop_dry_run.json, run no media processing.
+    json
+        Print the result as one JSON document on stdout.
+    plain
+        Print one view per line: status, source, output, sha256.
+    """
+    mode = output_mode(json, plain)
+    pairs = parse_curated_views(spec, source_root, clip_pattern=clip_pattern)
+    options = {"dry_run": dry_run, "prefer_hevc_hw": prefer_hevc_hw, "profile": profile}
+    result = crop_pairs(
+        [(source, job) for source, job in pairs],
+        out,
+        ffmpeg_opts=options,
+        command=shlex.join(["cosmos", *sys.argv[1:]]),
+    )
+    return report(result, mode)

@@ -1,0 +1,114 @@
+"""Crop plans: output names and the FFmpeg argv of one (input, job) pair."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from cosmos.core.crop.geometry import CropGeometry
+from cosmos.core.crop.jobs import AnyCropJob, CropJob
+from cosmos.core.encode.policy import (
+    SOFTWARE_ENCODER,
+    encoder_setup,
+    libx264_preset,
+    quality_args,
+)
+from cosmos.core.encode.profiles import DeterminismProfile
+from cosmos.core.ffmpeg.paths import file_url
+
+# Views are derived products that people study closely, so they are encoded near-transparently.
+CROP_CRF = 18
+
+
+def base_name(job: AnyCropJob, input_number: int, job_number: int) -> str:
+    """Name an output as the crop spec says, before any input prefix."""
+    if isinstance(job, CropJob):
+        return f"crop_{input_number:03d}_job{job_number:02d}_t00_s{job.size}"
+    if job.view_id:
+        return job.view_id
+    return f"crop_{input_number:03d}_rect{job_number:02d}"
+
+
+def output_names(pairs: list[tuple[Path, AnyCropJob, int, int]], several_inputs: bool) -> list[str]:
+    """Name every output uniquely: with several inputs each name gets the input's stem, and
+    names still equal after that (same stem, same view id) get the input number too."""
+    names = []
+    for source, job, input_number, job_number in pairs:
+        name = base_name(job, input_number, job_number)
+        names.append(f"{source.stem}_{name}" if several_inputs else name)
+    counts = Counter(names)
+    return [
+        f"{name}_{input_number:03d}" if counts[name] > 1 else name
+        for name, (_, _, input_number, _) in zip(names, pairs, strict=True)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class TrimWindow:
+    """Where a trimmed output starts and how many frames it holds (``None``: to the end)."""
+
+    seek_seconds: float | None
+    frame_count: int | None
+    first_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class CropPlan:
+    source: Path
+    output: Path
+    temporary: Path
+    geometry: CropGeometry
+    trim: TrimWindow
+    encoder: str
+    argv: tuple[str, ...]
+    filtergraph: str
+
+
+def build_crop_plan(
+    *,
+    ffmpeg: str,
+    source: Path,
+    output: Path,
+    temporary: Path,
+    geometry: CropGeometry,
+    trim: TrimWindow,
+    encoder: str,
+    profile: DeterminismProfile | None,
+) -> CropPlan:
+    """One FFmpeg run: seek before the input, crop, stop after the trimmed frame count."""
+    filtergraph = (
+        f"crop={geometry.width}:{geometry.height}:{geometry.x}:{geometry.y},"
+        f"{encoder_setup(encoder).filter_tail}"
+    )
+    argv = [ffmpeg, "-hide_banner", "-nostdin", "-y", *encoder_setup(encoder).global_args]
+    if profile is not None and profile.threads is not None:
+        argv += ["-threads", str(profile.threads)]
+    if trim.seek_seconds is not None:
+        argv += ["-ss", f"{trim.seek_seconds:.6f}"]
+    argv += ["-i", file_url(source), "-map", "0:v:0", "-an", "-vf", filtergraph]
+    if trim.frame_count is not None:
+        argv += ["-frames:v", str(trim.frame_count)]
+    argv += ["-c:v", encoder]
+    if encoder == SOFTWARE_ENCODER:
+        argv += ["-preset", libx264_preset("balanced", profile)]
+    argv += quality_args(encoder, CROP_CRF, "balanced")
+    if profile is not None and profile.threads is not None:
+        argv += ["-threads", str(profile.threads)]
+        if encoder == SOFTWARE_ENCODER:
+            argv += ["-x264-params", f"threads={profile.threads}"]
+    if profile is not None and profile.bitexact:
+        argv += ["-flags:v", "+bitexact", "-fflags", "+bitexact", "-map_metadata", "-1"]
+    argv += [
+        "-fps_mode",
+        "passthrough",
+        "-movflags",
+        "+faststart",
+        "-progress",
+        "pipe:1",
+        "-nostats",
+        "-f",
+        "mp4",
+        file_url(temporary),
+    ]
+    return CropPlan(source, output, temporary, geometry, trim, encoder, tuple(argv), filtergraph)

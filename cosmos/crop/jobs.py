@@ -1,0 +1,31 @@
+"""Read crop jobs files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cosmos.core.crop.jobs import CropJob, RectCropJob, parse_jobs
+from cosmos.sdk._boundary import unwrap_or_raise
+from cosmos.sdk.errors import InvalidInputError
+
+
+def parse_jobs_json(path: str | Path) -> list[CropJob] | list[RectCropJob]:
+    """Parse a jobs file: a JSON object or a list of objects, all square or all rect.
+
+    Square objects take ``targets`` (a size or a list, one job each; else ``size``; else 1080),
+    ``offset_x``/``offset_y`` or ``center_x``/``center_y``, and trims (``trim_unit: "time"``,
+    ``trim_start``, ``trim_end`` in seconds). Rect objects take ``"crop_mode": "rect"`` and one of
+    ``crop_norm`` or ``crop_px``, ``view_id`` (or ``id``) and ``annotations``. A malformed object
+    raises ``ValueError`` naming its position and key.
+    """
+    source = Path(path).expanduser()
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise InvalidInputError(
+            f"cannot read jobs file {source} ({error.strerror or error}); check the path"
+        ) from None
+    return unwrap_or_raise(parse_jobs(data, str(source)))
+
+
+__all__ = ["CropJob", "RectCropJob", "parse_jobs_json"]

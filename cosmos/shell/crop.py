@@ -1,0 +1,489 @@
+"""Execute a crop run: geometry and trims for every (input, job) pair first, then encode each."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+from returns.result import Failure, Result, Success
+
+import cosmos
+from cosmos.core.crop.geometry import CropGeometry, crop_geometry
+from cosmos.core.crop.jobs import AnyCropJob, CropJob
+from cosmos.core.crop.plan import CROP_CRF, CropPlan, TrimWindow, build_crop_plan, output_names
+from cosmos.core.encode.policy import SOFTWARE_ENCODER, EncoderChoice, encoder_candidates
+from cosmos.core.encode.profiles import DeterminismProfile, choose_profile_name, lookup_profile
+from cosmos.core.errors import CosmosFailure, InvalidInput, InvalidOption, stderr_tail
+from cosmos.core.ffmpeg.timeline import PacketIndex
+from cosmos.core.model.documents import (
+    DRY_RUN_SCHEMA,
+    SCHEMA_VERSION,
+    ClipStatus,
+    CropDryRunPlan,
+    CropJobSummary,
+    CropRect,
+    CropRunDocument,
+    CropTrim,
+    EncoderAttempt,
+    EnvInfo,
+    FindingRecord,
+    JobRef,
+    OutputRef,
+    PlannedCommand,
+    PlannedInput,
+    PlannedOutput,
+    RunSummary,
+    SideEffects,
+    SourceRef,
+    ViewCrop,
+    ViewDocument,
+    ViewEncode,
+    encode_document,
+)
+from cosmos.core.model.media import MediaFacts
+from cosmos.core.provenance.ids import make_artifact_id, make_run_id
+from cosmos.core.provenance.ingest_documents import video_facts
+from cosmos.core.provenance.paths import relative_path
+from cosmos.core.video.requests import indices_for_times
+from cosmos.shell import fs
+from cosmos.shell.binaries import ResolvedTool, resolve_tool
+from cosmos.shell.encoders import select_encoder
+from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
+from cosmos.shell.hashing import sha256_file
+from cosmos.shell.probe import probe_media
+from cosmos.shell.runner import run
+from cosmos.shell.video_index import video_index
+
+logger = logging.getLogger("cosmos.crop")
+
+RUN_DOCUMENT = "cosmos_crop_run.v1.json"
+DRY_RUN_DOCUMENT = "cosmos_crop_dry_run.json"
+VIEW_SUFFIX = ".cosmos_view.v1.json"
+HEVC_HARDWARE: dict[str, tuple[str, ...]] = {
+    "darwin": ("hevc_videotoolbox",),
+    "linux": ("hevc_nvenc", "hevc_qsv", "hevc_vaapi"),
+    "win32": ("hevc_nvenc", "hevc_qsv", "hevc_amf"),
+}
+CHROMA_420 = ("yuv420", "yuvj420", "nv12", "nv21", "p010")
+
+
+@dataclass(frozen=True, slots=True)
+class CropPair:
+    """One job applied to one input; numbers are positions in the caller's lists."""
+
+    source: Path
+    job: AnyCropJob
+    input_number: int
+    job_number: int
+
+
+@dataclass(frozen=True, slots=True)
+class CropResult:
+    run_id: str
+    dry_run: bool
+    produced: tuple[Path, ...]
+    jobs: tuple[CropJobSummary, ...]
+    run_document: Path | None
+    dry_run_plan: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    pair: CropPair
+    plan: CropPlan
+    choice: EncoderChoice
+    facts: MediaFacts
+
+
+class _ClipIds(msgspec.Struct):
+    clip_id: str | None = None
+
+
+def _input_clip_id(source: Path) -> str | None:
+    try:
+        data = source.with_name(source.name + ".cosmos_clip.v1.json").read_bytes()
+        return msgspec.json.decode(data, type=_ClipIds).clip_id
+    except (OSError, msgspec.DecodeError):
+        return None
+
+
+def resolve_trim(
+    geometry: CropGeometry, facts: MediaFacts, index: PacketIndex, source: Path
+) -> Result[TrimWindow, InvalidOption]:
+    """Start at the frame displayed at ``start`` and keep ``round((end - start) * fps)`` frames.
+
+    The input seek lands half a frame before the first frame's PTS, so FFmpeg's accurate seek
+    keeps exactly that frame first.
+    """
+    start, end = geometry.start_seconds, geometry.end_seconds
+    first = 0
+    if start is not None:
+        mapped = indices_for_times([start], index, str(source))
+        if isinstance(mapped, Failure):
+            return mapped
+        first = mapped.unwrap()[0]
+    fps = facts.probe.fps or (index.frame_count / index.duration_seconds)
+    count: int | None = None
+    if end is not None:
+        count = max(1, round((end - (start or 0.0)) * fps))
+        count = min(count, index.frame_count - first)
+    seek: float | None = None
+    if first > 0:
+        previous = index.absolute_seconds(first - 1)
+        seek = (previous + index.absolute_seconds(first)) / 2 - index.format_start_seconds
+        seek = max(0.0, seek)
+    return Success(TrimWindow(seek_seconds=seek, frame_count=count, first_index=first))
+
+
+def _candidates(profile: DeterminismProfile | None, prefer_hevc_hw: bool) -> tuple[str, ...]:
+    chain = encoder_candidates(current_platform(), profile, None)
+    if prefer_hevc_hw and (profile is None or profile.pinned_encoder is None):
+        return (*HEVC_HARDWARE.get(current_platform(), ()), *chain)
+    return chain
+
+
+def _plan_pairs(
+    pairs: Sequence[CropPair],
+    output_dir: Path,
+    ffmpeg: ResolvedTool,
+    profile: DeterminismProfile | None,
+    prefer_hevc_hw: bool,
+) -> Result[list[_Planned], CosmosFailure]:
+    indexed: dict[Path, tuple[MediaFacts, PacketIndex]] = {}
+    for pair in pairs:
+        if pair.source in indexed:
+            continue
+        if not pair.source.is_file():
+            return Failure(
+                InvalidInput(
+                    value=str(pair.source),
+                    message=f"input {pair.source} does not exist or is not a file; check the path",
+                )
+            )
+        result = video_index(pair.source)
+        if isinstance(result, Failure):
+            return result
+        indexed[pair.source] = result.unwrap()
+
+    several = len({pair.source for pair in pairs}) > 1
+    names = output_names([(p.source, p.job, p.input_number, p.job_number) for p in pairs], several)
+    planned: list[_Planned] = []
+    for pair, name in zip(pairs, names, strict=True):
+        facts, index = indexed[pair.source]
+        chroma_420 = (facts.pix_fmt or "yuv420p").startswith(CHROMA_420)
+        geometry = crop_geometry(
+            pair.job, facts.probe.width, facts.probe.height, chroma_420=chroma_420
+        )
+        if isinstance(geometry, Failure):
+            error = geometry.failure()
+            return Failure(
+                InvalidOption(
+                    field=error.field,
+                    value=error.value,
+                    message=f"job {pair.job_number} on {pair.source}: {error.message}",
+                )
+            )
+        trim = resolve_trim(geometry.unwrap(), facts, index, pair.source)
+        if isinstance(trim, Failure):
+            return trim
+        size = (geometry.unwrap().width, geometry.unwrap().height)
+        chosen = select_encoder(ffmpeg.path, _candidates(profile, prefer_hevc_hw), *size, "yuv420p")
+        if isinstance(chosen, Failure):
+            return chosen
+        output = output_dir / f"{name}.mp4"
+        plan = build_crop_plan(
+            ffmpeg=str(ffmpeg.path),
+            source=pair.source,
+            output=output,
+            temporary=output.with_name(f".{output.name}.{fs.random_token()}.partial"),
+            geometry=geometry.unwrap(),
+            trim=trim.unwrap(),
+            encoder=chosen.unwrap().encoder,
+            profile=profile,
+        )
+        planned.append(_Planned(pair, plan, chosen.unwrap(), facts))
+    return Success(planned)
+
+
+def _rect(geometry: CropGeometry) -> CropRect:
+    x, y, w, h = geometry.normalized
+    return CropRect(
+        x=geometry.x,
+        y=geometry.y,
+        w=geometry.width,
+        h=geometry.height,
+        x_norm=round(x, 6),
+        y_norm=round(y, 6),
+        w_norm=round(w, 6),
+        h_norm=round(h, 6),
+    )
+
+
+def _summary(
+    item: _Planned, status: ClipStatus, sha256: str | None, sidecar: Path | None, reason: str | None
+) -> CropJobSummary:
+    job = item.pair.job
+    return CropJobSummary(
+        source=str(item.pair.source),
+        job_index=item.pair.job_number,
+        kind="square" if isinstance(job, CropJob) else "rect",
+        view_id=None if isinstance(job, CropJob) else job.view_id,
+        output=str(item.plan.output),
+        status=status,
+        rect=_rect(item.plan.geometry),
+        sha256=sha256,
+        sidecar=str(sidecar) if sidecar else None,
+        reason=reason,
+    )
+
+
+def run_crop(
+    pairs: Sequence[CropPair],
+    out_dir: Path,
+    *,
+    dry_run: bool = False,
+    prefer_hevc_hw: bool = False,
+    profile: str | None = None,
+    command: str = "cosmos.sdk.crop.crop",
+) -> Result[CropResult, CosmosFailure]:
+    """Plan every pair (any invalid job fails the run before an encode), then run each."""
+    profile_name = choose_profile_name(profile, os.environ.get("COSMOS_PROFILE"))
+    resolved_profile: DeterminismProfile | None = None
+    if profile_name is not None:
+        looked_up = lookup_profile(profile_name)
+        if isinstance(looked_up, Failure):
+            return looked_up
+        resolved_profile = looked_up.unwrap()
+    folder = fs.writable_folder(out_dir, "output folder")
+    if isinstance(folder, Failure):
+        return folder
+    output_dir = folder.unwrap()
+    tools = [resolve_tool("ffmpeg"), resolve_tool("ffprobe")]
+    for tool in tools:
+        if isinstance(tool, Failure):
+            return tool
+    ffmpeg = tools[0].unwrap()
+    planned_result = _plan_pairs(pairs, output_dir, ffmpeg, resolved_profile, prefer_hevc_hw)
+    if isinstance(planned_result, Failure):
+        return planned_result
+    planned = planned_result.unwrap()
+
+    clock = utc_now()
+    run_id = make_run_id("crop", clock.compact, fs.random_token()[:6])
+    if dry_run:
+        plan_path = output_dir / DRY_RUN_DOCUMENT
+        document = _dry_run_document(planned, plan_path, command, clock.iso)
+        fs.atomic_write_bytes(plan_path, encode_document(document))
+        return Success(
+            CropResult(
+                run_id,
+                True,
+                tuple(p.plan.output for p in planned),
+                tuple(document.jobs),
+                None,
+                plan_path,
+            )
+        )
+
+    env = EnvInfo(ffmpeg=ffmpeg_info(ffmpeg), system=system_info())
+    source_hashes: dict[Path, str] = {}
+    summaries: list[CropJobSummary] = []
+    produced: list[Path] = []
+
+    def write_run() -> Path:
+        document = CropRunDocument(
+            schema_version=SCHEMA_VERSION,
+            crop_run_id=run_id,
+            tool="cosmos-crop",
+            version=cosmos.__version__,
+            git=None,
+            time=clock.iso,
+            output_dir=str(output_dir),
+            ffmpeg=env.ffmpeg,
+            system=env.system,
+            profile=resolved_profile.name if resolved_profile else None,
+            prefer_hevc_hw=prefer_hevc_hw,
+            jobs=summaries,
+            summary=RunSummary(
+                produced=sum(s.status == "produced" for s in summaries),
+                failed=sum(s.status == "failed" for s in summaries),
+                skipped=0,
+                planned=0,
+            ),
+        )
+        return fs.write_run_document(output_dir, RUN_DOCUMENT, run_id, encode_document(document))
+
+    try:
+        for item in planned:
+            summary = _crop_one(item, run_id, env, source_hashes, resolved_profile)
+            summaries.append(summary)
+            if summary.status == "produced":
+                produced.append(item.plan.output)
+            else:
+                logger.error("crop of %s failed: %s", item.pair.source, summary.reason)
+    except KeyboardInterrupt:
+        write_run()
+        raise
+    run_path = write_run()
+    return Success(CropResult(run_id, False, tuple(produced), tuple(summaries), run_path, None))
+
+
+def _crop_one(
+    item: _Planned,
+    run_id: str,
+    env: EnvInfo,
+    source_hashes: dict[Path, str],
+    profile: DeterminismProfile | None,
+) -> CropJobSummary:
+    plan = item.plan
+    try:
+        try:
+            completed = run(plan.argv)
+        except OSError as error:
+            return _summary(item, "failed", None, None, f"cannot start {plan.argv[0]} ({error})")
+        if not completed.ok:
+            reason = (
+                f"ffmpeg exited with {completed.returncode} cropping {plan.source}: "
+                f"{stderr_tail(completed.stderr) or 'no stderr'}"
+            )
+            return _summary(item, "failed", None, None, reason)
+        checked = probe_media(plan.temporary)
+        if isinstance(checked, Failure):
+            reason = f"the cropped output does not probe as video: {checked.failure().message}"
+            return _summary(item, "failed", None, None, reason)
+        plan.temporary.replace(plan.output)
+    finally:
+        fs.remove_quietly(plan.temporary)
+
+    output_sha = sha256_file(plan.output)
+    if plan.source not in source_hashes:
+        source_hashes[plan.source] = sha256_file(plan.source)
+    sidecar = plan.output.with_name(plan.output.name + VIEW_SUFFIX)
+    document = _view_document(
+        item,
+        run_id=run_id,
+        env=env,
+        output_sha=output_sha,
+        source_sha=source_hashes[plan.source],
+        output_facts=checked.unwrap(),
+        profile=profile,
+    )
+    fs.atomic_write_bytes(sidecar, encode_document(document))
+    return _summary(item, "produced", output_sha, sidecar, None)
+
+
+def _view_document(
+    item: _Planned,
+    *,
+    run_id: str,
+    env: EnvInfo,
+    output_sha: str,
+    source_sha: str,
+    output_facts: MediaFacts,
+    profile: DeterminismProfile | None,
+) -> ViewDocument:
+    plan, job = item.plan, item.pair.job
+    folder = plan.output.parent
+    geometry = plan.geometry
+    return ViewDocument(
+        schema_version=SCHEMA_VERSION,
+        view_id=make_artifact_id("view", plan.output.stem, output_sha),
+        crop_run_id=run_id,
+        job_ref=JobRef(
+            index=item.pair.job_number,
+            kind="square" if isinstance(job, CropJob) else "rect",
+            view_id=None if isinstance(job, CropJob) else job.view_id,
+            annotations={} if isinstance(job, CropJob) else dict(job.annotations),
+        ),
+        input_clip_id=_input_clip_id(plan.source),
+        source=SourceRef(
+            path=str(plan.source),
+            relpath=relative_path(plan.source, folder),
+            sha256=source_sha,
+            bytes=plan.source.stat().st_size,
+            rotation_degrees=item.facts.rotation_degrees,
+        ),
+        output=OutputRef(
+            path=str(plan.output),
+            relpath=relative_path(plan.output, folder),
+            sha256=output_sha,
+            bytes=plan.output.stat().st_size,
+        ),
+        video=video_facts(output_facts),
+        crop=ViewCrop(
+            kind="square" if isinstance(job, CropJob) else "rect",
+            rect=_rect(geometry),
+            requested=dict(geometry.requested),
+            source_size=[geometry.frame_width, geometry.frame_height],
+            trim=CropTrim(
+                start=geometry.start_seconds,
+                end=geometry.end_seconds,
+                first_frame=plan.trim.first_index,
+                frame_count=plan.trim.frame_count,
+            ),
+            warnings=list(geometry.warnings),
+        ),
+        encode=ViewEncode(
+            codec=output_facts.probe.codec_name or "unknown",
+            impl=plan.encoder,
+            crf=CROP_CRF,
+            hardware_attempted=item.choice.hardware_attempted,
+            hardware_used=plan.encoder != SOFTWARE_ENCODER,
+            attempts=[EncoderAttempt(encoder=n, reason=r) for n, r in item.choice.attempted],
+            profile=profile.name if profile else None,
+        ),
+        env=env,
+    )
+
+
+def _dry_run_document(
+    planned: list[_Planned], plan_path: Path, command: str, time: str
+) -> CropDryRunPlan:
+    sources = list(dict.fromkeys(p.pair.source for p in planned))
+    facts = {p.pair.source: p.facts for p in planned}
+    return CropDryRunPlan(
+        schema=DRY_RUN_SCHEMA,
+        command=command,
+        created_at=time,
+        side_effects=SideEffects(
+            executes_media_processing=False,
+            creates_media_outputs=False,
+            writes_metadata=[str(plan_path)],
+        ),
+        inputs=[
+            PlannedInput(path=str(s), kind="video", stage="crop", observed=video_facts(facts[s]))
+            for s in sources
+        ],
+        outputs=[
+            PlannedOutput(
+                path=str(p.plan.output),
+                kind="video",
+                stage="crop",
+                exists=p.plan.output.exists(),
+                will_create_on_apply=True,
+            )
+            for p in planned
+        ],
+        commands=[
+            PlannedCommand(
+                stage="crop",
+                name=p.plan.output.stem,
+                argv=list(p.plan.argv),
+                inputs=[str(p.pair.source)],
+                outputs=[str(p.plan.output)],
+            )
+            for p in planned
+        ],
+        validation=[
+            FindingRecord(
+                clip=p.plan.output.stem, code="geometry-adjusted", message=w, blocking=False
+            )
+            for p in planned
+            for w in p.plan.geometry.warnings
+        ],
+        jobs=[_summary(p, "planned", None, None, None) for p in planned],
+    )

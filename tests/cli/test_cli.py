@@ -1,0 +1,206 @@
+"""The ``cosmos`` command line: output modes, exit codes, help, and a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from tests.helpers import CliRunner
+from tests.media import REPO_ROOT, GeneratedClip, MediaCache
+
+SMALL = GeneratedClip(64, 48, seconds=0.4, audio="aac")
+
+
+@pytest.fixture
+def clip(media: MediaCache, tmp_path: Path) -> Path:
+    return media.copy(SMALL, tmp_path / "in", "clip.mp4")
+
+
+def test_probe_json(cli: CliRunner, clip: Path) -> None:
+    result = cli("video", "probe", clip, "--json")
+    assert result.code == 0
+    assert result.stderr == ""
+    probe = json.loads(result.stdout)
+    assert probe["source_path"] == str(clip)
+    assert (probe["width"], probe["height"]) == (64, 48)
+    assert probe["frame_count"] == 10
+    assert probe["codec_name"] == "h264"
+
+
+def test_probe_plain(cli: CliRunner, clip: Path) -> None:
+    result = cli("video", "probe", clip, "--plain")
+    assert result.code == 0
+    rows = dict(line.split("\t") for line in result.stdout.splitlines())
+    assert rows["width"] == "64"
+    assert rows["height"] == "48"
+    assert rows["fps"] == "25.0"
+    assert rows["source_path"] == str(clip)
+
+
+def test_probe_human(cli: CliRunner, clip: Path) -> None:
+    result = cli("video", "probe", clip)
+    assert result.code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"source_path      {clip}"
+    assert "width            64" in lines
+
+
+def test_probe_missing_file(cli: CliRunner, tmp_path: Path) -> None:
+    missing = tmp_path / "gone.mp4"
+    result = cli("video", "probe", missing, "--json")
+    assert result.code == 3
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {missing} does not exist")
+
+
+def test_probe_ffprobe_missing(
+    cli: CliRunner, clip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COSMOS_FFPROBE", str(tmp_path / "no-ffprobe"))
+    result = cli("video", "probe", clip)
+    assert result.code == 4
+    assert "COSMOS_FFPROBE" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("video", "probe", "{clip}"), ("doctor",), ("ingest", "run", "--input-dir", "{clip}")],
+    ids=["probe", "doctor", "ingest"],
+)
+def test_json_and_plain_is_usage_error(
+    cli: CliRunner, clip: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    tokens = [token.format(clip=clip) for token in command]
+    if tokens[0] == "ingest":
+        tokens += ["--output-dir", str(tmp_path / "out")]
+    result = cli(*tokens, "--json", "--plain")
+    assert result.code == 2
+    assert result.stdout == ""
+    assert result.stderr == "error: --json and --plain cannot be used together; choose one\n"
+
+
+def test_ingest_json(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    output_dir = tmp_path / "out"
+    result = cli("ingest", "run", "--input-dir", clip.parent, "--output-dir", output_dir, "--json")
+    assert result.code == 0
+    assert result.stderr == ""
+    report = json.loads(result.stdout)
+    assert report["produced"] == [str(output_dir / "clip.mp4")]
+    assert report["run_document"] == str(output_dir / "cosmos_ingest_run.v1.json")
+    assert report["run_id"].startswith("ing_")
+    assert [clip["status"] for clip in report["clips"]] == ["produced"]
+
+
+def test_ingest_plain(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    output_dir = tmp_path / "out"
+    result = cli("ingest", "run", "--input-dir", clip.parent, "--output-dir", output_dir, "--plain")
+    assert result.code == 0
+    status, name, output, sha256 = result.stdout.rstrip("\n").split("\t")
+    assert (status, name, output) == ("produced", "clip", str(output_dir / "clip.mp4"))
+    assert len(sha256) == 64
+
+
+def test_ingest_human(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    output_dir = tmp_path / "out"
+    result = cli("ingest", "run", "--input-dir", clip.parent, "--output-dir", output_dir)
+    assert result.code == 0
+    first, last = result.stdout.splitlines()
+    assert first.split() == ["produced", "clip", str(output_dir / "clip.mp4")]
+    assert last.endswith(str(output_dir / "cosmos_ingest_run.v1.json"))
+
+
+def test_ingest_dry_run_json(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    output_dir = tmp_path / "out"
+    result = cli(
+        "ingest", "run", "--input-dir", clip.parent, "--output-dir", output_dir, "--dry-run",
+        "--json",
+    )  # fmt: skip
+    assert result.code == 0
+    report = json.loads(result.stdout)
+    assert report["dry_run"] is True
+    assert report["dry_run_plan"] == str(output_dir / "cosmos_ingest_dry_run.v1.json")
+    assert [clip["status"] for clip in report["clips"]] == ["planned"]
+    assert sorted(path.name for path in output_dir.iterdir()) == ["cosmos_ingest_dry_run.v1.json"]
+
+
+def test_ingest_repeated_clip_flag(cli: CliRunner, media: MediaCache, tmp_path: Path) -> None:
+    for name in ("a.mp4", "b.mp4", "c.mp4"):
+        media.copy(SMALL, tmp_path / "in", name)
+    result = cli(
+        "ingest", "run", "--input-dir", tmp_path / "in", "--output-dir", tmp_path / "out",
+        "--clip", "A", "--clip", "c", "--dry-run", "--json",
+    )  # fmt: skip
+    assert result.code == 0
+    assert [clip["name"] for clip in json.loads(result.stdout)["clips"]] == ["a", "c"]
+
+
+def test_doctor_json(cli: CliRunner) -> None:
+    result = cli("doctor", "--json")
+    assert result.code == 0
+    report = json.loads(result.stdout)
+    assert Path(report["ffmpeg"]["path"]).is_file()
+    assert report["ffmpeg"]["origin"] in ("env", "managed", "path")
+    assert report["ffprobe"]["version"] != "unknown"
+    assert report["encoders"]["libx264"] == "ok"
+    assert isinstance(report["hardware_decoders"], list)
+
+
+def test_doctor_tool_missing(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COSMOS_FFPROBE", str(tmp_path / "no-ffprobe"))
+    result = cli("doctor", "--plain")
+    assert result.code == 4
+    assert "COSMOS_FFPROBE" in result.stdout
+
+
+def test_unknown_command(cli: CliRunner) -> None:
+    result = cli("transmogrify")
+    assert result.code == 2
+    assert result.stdout == ""
+    assert "transmogrify" in result.stderr
+
+
+def test_version(cli: CliRunner) -> None:
+    import cosmos
+
+    result = cli("--version")
+    assert result.code == 0
+    assert result.stdout.strip() == cosmos.__version__
+
+
+def test_ingest_help(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch, snapshot_txt: SnapshotAssertion
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    result = cli("ingest", "run", "--help")
+    assert result.code == 0
+    text = "\n".join(line.rstrip() for line in result.stdout.splitlines()) + "\n"
+    assert text == snapshot_txt
+
+
+def test_subprocess_json(media: MediaCache, tmp_path: Path) -> None:
+    clip = media.copy(SMALL, tmp_path / "in", "clip.mp4")
+    output_dir = tmp_path / "out"
+    argv = [sys.executable, "-m", "cosmos", "ingest", "run", "--input-dir", str(clip.parent)]
+    argv += ["--output-dir", str(output_dir), "--json"]
+    completed = subprocess.run(argv, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == ""
+    report = json.loads(completed.stdout)
+    assert report["produced"] == [str(output_dir / "clip.mp4")]
+
+
+def test_subprocess_exit_code(tmp_path: Path) -> None:
+    argv = [sys.executable, "-m", "cosmos", "video", "probe", str(tmp_path / "gone.mp4")]
+    completed = subprocess.run(argv, capture_output=True, text=True, cwd=REPO_ROOT, check=False)
+    assert completed.returncode == 3
+    assert completed.stdout == ""
+    assert completed.stderr.startswith("error: ")
