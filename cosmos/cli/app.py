@@ -10,7 +10,14 @@ import traceback
 from cyclopts import App
 
 import cosmos
-from cosmos.cli.output import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exit_code_for, print_error
+from cosmos.cli.output import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    exit_code_for,
+    print_error,
+    set_command_line,
+)
 from cosmos.sdk.errors import CosmosError
 
 
@@ -69,6 +76,7 @@ def run_app(tokens: list[str]) -> int:
     """
     verbose = "--verbose" in tokens
     tokens = [token for token in tokens if token != "--verbose"]
+    set_command_line(tokens)
     _configure_logging(verbose)
     try:
         result = build_app()(tokens, result_action="return_value")

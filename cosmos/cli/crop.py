@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,6 +13,7 @@ from cosmos.cli.output import (
     JsonFlag,
     PlainFlag,
     UsageError,
+    command_line,
     output_mode,
     print_json,
     print_plain,
@@ -173,9 +172,7 @@ def run(
             )
         ]
     options = {"dry_run": dry_run, "prefer_hevc_hw": prefer_hevc_hw, "profile": profile}
-    result = crop_run(
-        input, jobs, out_dir, ffmpeg_opts=options, command=shlex.join(["cosmos", *sys.argv[1:]])
-    )
+    result = crop_run(input, jobs, out_dir, ffmpeg_opts=options, command=command_line())
     return report(result, mode)
 
 
@@ -222,6 +219,6 @@ def curated_views(
         [(source, job) for source, job in pairs],
         out,
         ffmpeg_opts=options,
-        command=shlex.join(["cosmos", *sys.argv[1:]]),
+        command=command_line(),
     )
     return report(result, mode)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,6 +13,7 @@ from cosmos.cli.output import (
     EXIT_PROCESSING,
     JsonFlag,
     PlainFlag,
+    command_line,
     output_mode,
     print_json,
     print_plain,
@@ -169,7 +168,7 @@ def run(
         manifest=manifest,
         options=options,
         progress=progress_for(mode),
-        command=shlex.join(["cosmos", *sys.argv[1:]]),
+        command=command_line(),
     )
     _report(result, mode)
     return _exit_status(result)

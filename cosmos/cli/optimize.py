@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -14,6 +12,7 @@ from cosmos.cli.output import (
     EXIT_PROCESSING,
     JsonFlag,
     PlainFlag,
+    command_line,
     output_mode,
     print_json,
     print_plain,
@@ -91,9 +90,7 @@ def run(
         dry_run=dry_run,
         profile=profile,
     )
-    result = optimize_run(
-        input, out_dir, options=options, command=shlex.join(["cosmos", *sys.argv[1:]])
-    )
+    result = optimize_run(input, out_dir, options=options, command=command_line())
     if mode_out == "json":
         print_json(
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from typing import Annotated, Literal
 
@@ -35,6 +36,19 @@ PlainFlag = Annotated[
 
 class UsageError(CosmosError):
     """A command line that cannot run as given (exit 2)."""
+
+
+_command_line: list[str] = ["cosmos"]
+
+
+def set_command_line(tokens: list[str]) -> None:
+    """Remember the command line being run, for the ``command`` field of dry-run plans."""
+    _command_line[:] = ["cosmos", *tokens]
+
+
+def command_line() -> str:
+    """Return the command line being run, shell-quoted."""
+    return shlex.join(_command_line)
 
 
 def output_mode(json_flag: bool, plain_flag: bool) -> Mode:

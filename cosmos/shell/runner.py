@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
 import subprocess
 import threading
 import time
@@ -45,9 +48,28 @@ def _pump_lines(stream: IO[bytes], sink: list[bytes], on_line: Callable[[str], N
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill the child and every process it started, then reap the child.
+
+    The child leads its own process group, so a wrapper script's children die with it and
+    cannot hold the output pipes open past a timeout.
+    """
     if process.poll() is None:
-        process.kill()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
     process.wait()
+
+
+def _spawn(command: tuple[str, ...]) -> subprocess.Popen[bytes]:
+    # An argv list, never a shell string, so no name in it is interpreted.
+    return subprocess.Popen(  # noqa: S603
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def run(
@@ -66,10 +88,7 @@ def run(
     command = tuple(argv)
     logger.debug("starting %s", command[0])
     started = time.monotonic()
-    # An argv list, never a shell string, so no name in it is interpreted.
-    process = subprocess.Popen(  # noqa: S603
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    process = _spawn(command)
     assert process.stdout is not None and process.stderr is not None
     stdout: list[bytes] = []
     stderr: list[bytes] = []
@@ -130,10 +149,7 @@ def run_reading(
     """
     command = tuple(argv)
     started = time.monotonic()
-    # An argv list, never a shell string, so no name in it is interpreted.
-    process = subprocess.Popen(  # noqa: S603
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
+    process = _spawn(command)
     assert process.stdout is not None and process.stderr is not None
     stderr: list[bytes] = []
     stderr_reader = threading.Thread(target=_pump, args=(process.stderr, stderr))
@@ -143,7 +159,8 @@ def run_reading(
     def on_timeout() -> None:
         timed_out.set()
         if process.poll() is None:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
 
     watchdog = threading.Timer(timeout_seconds, on_timeout) if timeout_seconds else None
     if watchdog is not None:
