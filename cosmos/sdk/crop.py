@@ -38,7 +38,8 @@ def _options(ffmpeg_opts: Mapping[str, object] | None) -> tuple[bool, bool, str 
 
 
 def check_jobs(jobs: Sequence[AnyCropJob]) -> list[AnyCropJob]:
-    """Return the jobs to run: one default square job for an empty list; mixing kinds raises."""
+    """Return the jobs to run: one default square job for an empty list (1080 px, or the
+    frame's shorter side when smaller); mixing kinds raises."""
     if not jobs:
         return [CropJob()]
     kinds = {type(job) for job in jobs}
@@ -89,7 +90,7 @@ def crop_run(
     checked = check_jobs(jobs)
     dry_run, hevc, profile = _options(ffmpeg_opts)
     pairs = [
-        CropPair(Path(video).expanduser(), job, input_number, job_number)
+        CropPair(Path(video).expanduser(), job, input_number, job_number, fit_default=not jobs)
         for input_number, video in enumerate(input_videos)
         for job_number, job in enumerate(checked)
     ]
@@ -114,12 +115,15 @@ def crop(
 ) -> list[Path]:
     """Crop every job out of every input and return the produced paths.
 
+    An empty ``jobs`` list means one centred square of 1080 px, or of the frame's shorter side
+    when the frame is smaller.
+
     ``ffmpeg_opts`` keys: ``dry_run`` (write ``cosmos_crop_dry_run.json`` only),
     ``prefer_hevc_hw`` (try HEVC hardware encoders first) and ``profile``. Every job's geometry
     is checked before any encode: a square larger than the frame, offsets mixed with centres, or
     values out of range raise ``ValueError``. Outputs are named ``crop_<input>_job<job>_t00_s<size>
-    .mp4`` (square), ``<view_id>.mp4`` or ``crop_<input>_rect<job>.mp4`` (rect), prefixed with
-    the input's stem when there are several inputs.
+    .mp4`` (square), ``<view_id>.mp4`` or ``crop_<input>_rect<job>.mp4`` (rect); names that
+    would collide across inputs get the input's stem, and then its number, as well.
     """
     return list(crop_run(input_videos, jobs, out_dir, ffmpeg_opts=ffmpeg_opts).produced)
 

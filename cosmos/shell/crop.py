@@ -13,7 +13,7 @@ from returns.result import Failure, Result, Success
 
 import cosmos
 from cosmos.core.crop.geometry import CropGeometry, crop_geometry
-from cosmos.core.crop.jobs import AnyCropJob, CropJob
+from cosmos.core.crop.jobs import DEFAULT_SIZE, AnyCropJob, CropJob
 from cosmos.core.crop.plan import CROP_CRF, CropPlan, TrimWindow, build_crop_plan, output_names
 from cosmos.core.encode.policy import SOFTWARE_ENCODER, EncoderChoice, encoder_candidates
 from cosmos.core.encode.profiles import DeterminismProfile, choose_profile_name, lookup_profile
@@ -79,6 +79,9 @@ class CropPair:
     job: AnyCropJob
     input_number: int
     job_number: int
+    # The default job of an empty jobs list: a centred square of 1080 px, or of the frame's
+    # shorter side when the frame is smaller, so every source has a default view.
+    fit_default: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,14 @@ def _candidates(profile: DeterminismProfile | None, prefer_hevc_hw: bool) -> tup
     return chain
 
 
+def _fit_default(pair: CropPair, facts: MediaFacts) -> CropPair:
+    if not pair.fit_default:
+        return pair
+    shorter = min(facts.probe.width, facts.probe.height)
+    size = min(DEFAULT_SIZE, shorter - shorter % 2)
+    return CropPair(pair.source, CropJob(size=size), pair.input_number, pair.job_number)
+
+
 def _plan_pairs(
     pairs: Sequence[CropPair],
     output_dir: Path,
@@ -169,8 +180,8 @@ def _plan_pairs(
             return result
         indexed[pair.source] = result.unwrap()
 
-    several = len({pair.source for pair in pairs}) > 1
-    names = output_names([(p.source, p.job, p.input_number, p.job_number) for p in pairs], several)
+    pairs = [_fit_default(pair, indexed[pair.source][0]) for pair in pairs]
+    names = output_names([(p.source, p.job, p.input_number, p.job_number) for p in pairs])
     planned: list[_Planned] = []
     for pair, name in zip(pairs, names, strict=True):
         facts, index = indexed[pair.source]

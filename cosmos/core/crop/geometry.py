@@ -99,7 +99,7 @@ def _trim(job: AnyCropJob) -> Result[tuple[float | None, float | None], InvalidO
 
 
 def _square(
-    job: CropJob, frame_width: int, frame_height: int
+    job: CropJob, frame_width: int, frame_height: int, even: bool, warnings: list[str]
 ) -> Result[tuple[float, float, float], InvalidOption]:
     size = job.size
     if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
@@ -111,6 +111,10 @@ def _square(
             f"a square of {size} px does not fit in the {frame_width}x{frame_height} frame; use "
             f"a size up to {min(frame_width, frame_height)}",
         )
+    if even and size % 2:
+        # Place the even square, so a view flush with an edge stays flush with it.
+        warnings.append(f"size {size} is odd; using {size - 1} for 4:2:0 chroma")
+        size -= 1
     offsets = (job.offset_x, job.offset_y)
     centres = (job.center_x, job.center_y)
     if any(v is not None for v in offsets) and any(v is not None for v in centres):
@@ -173,7 +177,7 @@ def crop_geometry(
     start, end = trim.unwrap()
     warnings: list[str] = []
     if isinstance(job, CropJob):
-        square = _square(job, frame_width, frame_height)
+        square = _square(job, frame_width, frame_height, chroma_420, warnings)
         if isinstance(square, Failure):
             return square
         x, y, side = square.unwrap()

@@ -30,13 +30,19 @@ def base_name(job: AnyCropJob, input_number: int, job_number: int) -> str:
     return f"crop_{input_number:03d}_rect{job_number:02d}"
 
 
-def output_names(pairs: list[tuple[Path, AnyCropJob, int, int]], several_inputs: bool) -> list[str]:
-    """Name every output uniquely: with several inputs each name gets the input's stem, and
-    names still equal after that (same stem, same view id) get the input number too."""
-    names = []
-    for source, job, input_number, job_number in pairs:
-        name = base_name(job, input_number, job_number)
-        names.append(f"{source.stem}_{name}" if several_inputs else name)
+def output_names(pairs: list[tuple[Path, AnyCropJob, int, int]]) -> list[str]:
+    """Name every output uniquely, so nothing is overwritten.
+
+    Names that would collide (the same ``view_id`` on several inputs) get the input's stem as
+    a prefix, and names still equal after that (inputs with the same stem) get the input
+    number as well.
+    """
+    names = [base_name(job, input_number, job_number) for _, job, input_number, job_number in pairs]
+    counts = Counter(names)
+    names = [
+        f"{source.stem}_{name}" if counts[name] > 1 else name
+        for name, (source, _, _, _) in zip(names, pairs, strict=True)
+    ]
     counts = Counter(names)
     return [
         f"{name}_{input_number:03d}" if counts[name] > 1 else name

@@ -1,0 +1,415 @@
+"""Crop runs end to end: the rectangle cut matches the sidecar, trims are frame-exact, names
+never collide, curated views run as one crop run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from cosmos.core.model.documents import CropRunDocument, ViewDocument
+from cosmos.crop.curated_views import parse_curated_views
+from cosmos.crop.jobs import parse_jobs_json
+from cosmos.sdk.crop import CropJob, RectCropJob, crop, crop_pairs
+from cosmos.sdk.video import extract_frames_at_indices, probe_video
+from tests.helpers import CliRunner
+
+WIDTH, HEIGHT, FPS = 320, 180, 25
+MARKS = (
+    (0, 0, "red"),
+    (WIDTH - 20, 0, "lime"),
+    (0, HEIGHT - 20, "blue"),
+    (WIDTH - 20, HEIGHT - 20, "white"),
+)
+COLOURS = {"red": (255, 0, 0), "lime": (0, 255, 0), "blue": (0, 0, 255), "white": (255, 255, 255)}
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="module")
+def marks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A grey scene with coloured marks: red top-left, lime top-right, blue bottom-left,
+    white bottom-right, each 20x20 px in its corner."""
+    path = tmp_path_factory.mktemp("crop") / "marks.mp4"
+    boxes = ",".join(f"drawbox=x={x}:y={y}:w=20:h=20:color={color}:t=fill" for x, y, color in MARKS)
+    _ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        f"color=c=gray:s={WIDTH}x{HEIGHT}:r={FPS}",
+        "-t",
+        "2",
+        "-vf",
+        boxes,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-qp",
+        "0",
+        "-pix_fmt",
+        "yuv420p",
+        str(path),
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def counter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 25 fps clip whose frame n is uniformly grey with luma 16 + 8 * (n mod 25), GOP 50."""
+    path = tmp_path_factory.mktemp("crop-counter") / "counter.mp4"
+    _ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        f"color=c=black:s={WIDTH}x{HEIGHT}:r={FPS}",
+        "-t",
+        "4",
+        "-vf",
+        "geq=lum='16+8*mod(N\\,25)':cb=128:cr=128",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-g",
+        "50",
+        "-qp",
+        "0",
+        "-pix_fmt",
+        "yuv420p",
+        str(path),
+    )
+    return path
+
+
+def _grey(frame_number: int) -> float:
+    """Return the RGB level of counter frame ``frame_number`` (limited-range luma to RGB)."""
+    return 8 * (frame_number % 25) * 255 / 219
+
+
+def _view(output: Path) -> ViewDocument:
+    data = output.with_name(output.name + ".cosmos_view.v1.json").read_bytes()
+    return msgspec.json.decode(data, type=ViewDocument)
+
+
+def _pixel(rgb24: bytes, width: int, x: int, y: int) -> tuple[int, int, int]:
+    offset = (y * width + x) * 3
+    red, green, blue = rgb24[offset : offset + 3]
+    return red, green, blue
+
+
+@pytest.mark.parametrize(
+    ("job", "rect"),
+    [
+        (CropJob(size=100, offset_x=-1, offset_y=-1), (0, 0, 100, 100)),
+        (CropJob(size=100), (110, 40, 100, 100)),
+        (CropJob(size=100, offset_x=1, offset_y=1), (220, 80, 100, 100)),
+        (CropJob(size=60, center_x=0, center_y=0), (0, 0, 60, 60)),
+        (CropJob(size=60, center_x=1, center_y=1), (260, 120, 60, 60)),
+        (CropJob(size=60, center_x=0.5, center_y=0.5), (130, 60, 60, 60)),
+        (CropJob(size=101, offset_x=1, offset_y=-1), (220, 0, 100, 100)),
+        (RectCropJob(x0=0.5, y0=0.5, w=0.5, h=0.5), (160, 90, 160, 90)),
+        (RectCropJob(x0=300, y0=160, w=40, h=40, normalized=False), (280, 140, 40, 40)),
+    ],
+    ids=[
+        "offset-min",
+        "offset-zero",
+        "offset-max",
+        "centre-0",
+        "centre-1",
+        "centre-half",
+        "odd-size",
+        "rect-norm",
+        "rect-px-clamped",
+    ],
+)
+def test_rect_cut_matches_sidecar(
+    marks: Path, tmp_path: Path, job: CropJob | RectCropJob, rect: tuple[int, int, int, int]
+) -> None:
+    (output,) = crop([marks], [job], tmp_path)
+    view = _view(output)
+    assert (view.crop.rect.x, view.crop.rect.y, view.crop.rect.w, view.crop.rect.h) == rect
+    probe = probe_video(output)
+    assert (probe.width, probe.height) == (rect[2], rect[3])
+    (frame,) = extract_frames_at_indices(output, [0])
+    x, y, w, h = rect
+    for mark_x, mark_y, colour in MARKS:
+        if not (x <= mark_x and mark_x + 20 <= x + w and y <= mark_y and mark_y + 20 <= y + h):
+            continue
+        # A mark inside the rectangle shows at its shifted place in the view.
+        pixel = _pixel(frame.rgb24, w, mark_x - x + 10, mark_y - y + 10)
+        assert all(abs(a - b) < 40 for a, b in zip(pixel, COLOURS[colour], strict=True)), colour
+
+
+def test_corner_mark_lands_in_view(marks: Path, tmp_path: Path) -> None:
+    (output,) = crop([marks], [CropJob(size=100, offset_x=-1, offset_y=-1)], tmp_path)
+    (frame,) = extract_frames_at_indices(output, [0])
+    red, green, blue = _pixel(frame.rgb24, 100, 5, 5)
+    assert red > 200
+    assert green < 60
+    assert blue < 60
+    grey = _pixel(frame.rgb24, 100, 60, 60)
+    assert max(grey) - min(grey) < 20
+
+
+def test_warnings_recorded_for_adjustments(marks: Path, tmp_path: Path) -> None:
+    job = RectCropJob(x0=301, y0=161, w=41, h=41, normalized=False)
+    (output,) = crop([marks], [job], tmp_path)
+    warnings = _view(output).crop.warnings
+    assert any("even values" in w for w in warnings)
+    assert any("clamped" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        CropJob(size=500),
+        CropJob(size=100, offset_x=0.5, center_x=0.5),
+        CropJob(size=100, offset_x=2),
+        CropJob(size=100, center_y=-0.1),
+        RectCropJob(x0=0.8, w=0.5),
+        RectCropJob(w=0),
+        CropJob(size=100, start=2, end=1),
+    ],
+    ids=[
+        "too-big",
+        "offset-and-centre",
+        "offset-range",
+        "centre-range",
+        "rect-outside",
+        "rect-empty",
+        "trim-backwards",
+    ],
+)
+def test_invalid_job_before_encode(marks: Path, tmp_path: Path, job: CropJob | RectCropJob) -> None:
+    with pytest.raises(ValueError, match="invalid"):
+        crop([marks], [CropJob(size=50), job], tmp_path)
+    assert list(tmp_path.glob("*.mp4")) == []
+
+
+@pytest.mark.parametrize(("start", "end"), [(1.0, 2.0), (0.52, 1.32), (0.0, 0.4)])
+def test_trim_frame_exact(counter: Path, tmp_path: Path, start: float, end: float) -> None:
+    (output,) = crop([counter], [CropJob(size=100, start=start, end=end)], tmp_path)
+    expected_first = int(start * FPS + 1e-9)
+    expected_count = round((end - start) * FPS)
+    assert probe_video(output).frame_count == expected_count
+    first, last = extract_frames_at_indices(output, [0, expected_count - 1])
+    assert abs(first.rgb24[0] - _grey(expected_first)) <= 3
+    assert abs(last.rgb24[0] - _grey(expected_first + expected_count - 1)) <= 3
+    trim = _view(output).crop.trim
+    assert (trim.first_frame, trim.frame_count) == (expected_first, expected_count)
+
+
+def test_default_job_and_names(marks: Path, counter: Path, tmp_path: Path) -> None:
+    outputs = crop([marks, counter], [], tmp_path)
+    assert sorted(p.name for p in outputs) == [
+        "crop_000_job00_t00_s180.mp4",
+        "crop_001_job00_t00_s180.mp4",
+    ]
+
+
+def test_same_view_id_several_inputs(marks: Path, tmp_path: Path) -> None:
+    twin_dir = tmp_path / "twin"
+    twin_dir.mkdir()
+    twin = twin_dir / "marks.mp4"
+    twin.write_bytes(marks.read_bytes())
+    job = RectCropJob(x0=0, y0=0, w=0.5, h=0.5, view_id="left")
+    outputs = crop([marks, twin], [job], tmp_path / "out")
+    assert sorted(p.name for p in outputs) == ["marks_left_000.mp4", "marks_left_001.mp4"]
+    assert all(p.exists() for p in outputs)
+
+
+def test_sidecar_joins_source(marks: Path, tmp_path: Path) -> None:
+    (output,) = crop([marks], [CropJob(size=100)], tmp_path)
+    view = _view(output)
+    from cosmos.sdk.provenance import sha256_file
+
+    assert view.source.sha256 == sha256_file(marks)
+    assert view.output.sha256 == sha256_file(output)
+    assert view.input_clip_id is None
+    assert view.view_id.startswith("view-")
+    run = msgspec.json.decode(
+        (tmp_path / "cosmos_crop_run.v1.json").read_bytes(), type=CropRunDocument
+    )
+    assert view.crop_run_id == run.crop_run_id
+    assert run.jobs[0].sha256 == view.output.sha256
+
+
+def test_jobs_file_square_and_rect(marks: Path, tmp_path: Path) -> None:
+    square = tmp_path / "square.json"
+    square.write_text(
+        json.dumps({"targets": [100, 60], "offset_x": -1, "trim_start": "0.2", "trim_end": 1}),
+        encoding="utf-8",
+    )
+    jobs = parse_jobs_json(square)
+    assert [job.size for job in jobs if isinstance(job, CropJob)] == [100, 60]
+    rect = tmp_path / "rect.json"
+    rect.write_text(
+        json.dumps(
+            [
+                {"crop_mode": "rect", "crop_norm": [0, 0, 0.5, 0.5], "view_id": "tl"},
+                {
+                    "crop_mode": "rect",
+                    "crop_px": {"x0": 160, "y0": 90, "w": 160, "h": 90},
+                    "id": "br",
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    outputs = crop([marks], parse_jobs_json(rect), tmp_path / "out")
+    assert sorted(p.name for p in outputs) == ["br.mp4", "tl.mp4"]
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ([{"crop_mode": "circle"}], "object 0: invalid crop_mode"),
+        (
+            [{"targets": 100}, {"crop_mode": "rect", "crop_norm": [0, 0, 1, 1]}],
+            "all square or all rect",
+        ),
+        ([{"crop_mode": "rect"}], "object 0: invalid crop_norm"),
+        ([{"targets": 100}, {"trim_start": "soon"}], "object 1: invalid trim_start"),
+        ([{"trim_unit": "frames"}], "invalid trim_unit"),
+        ([{"crop_mode": "rect", "crop_norm": [0, 0, 1]}], "expected [x0, y0, w, h]"),
+        ([], "lists no jobs"),
+    ],
+)
+def test_jobs_file_errors(tmp_path: Path, document: object, expected: str) -> None:
+    path = tmp_path / "jobs.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ValueError) as raised:
+        parse_jobs_json(path)
+    assert expected in str(raised.value)
+
+
+def test_curated_views_one_run(marks: Path, counter: Path, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    for date_folder, clip, source in (("Apr25", "A", marks), ("May3", "B", counter)):
+        folder = root / date_folder / "8k"
+        folder.mkdir(parents=True)
+        (folder / f"{clip}.mp4").write_bytes(source.read_bytes())
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "views": [
+                    {
+                        "id": "v1",
+                        "source": {"clip": "A", "date": "2024-04-25"},
+                        "crop_norm": [0, 0, 0.5, 0.5],
+                    },
+                    {
+                        "id": "v2",
+                        "source": {"clip": "A", "date": "2024-04-25"},
+                        "crop_norm": {"x0": 0.5, "y0": 0.5, "w": 0.5, "h": 0.5},
+                        "annotations": {"note": "x"},
+                    },
+                    {
+                        "id": "v3",
+                        "source": {"clip": "B", "date": "2024-05-03"},
+                        "crop_norm": [0, 0, 1, 1],
+                        "trim": {"start_s": 1.0, "end_s": 2.0},
+                    },
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    pairs = parse_curated_views(spec, root)
+    assert [source.parent.parent.name for source, _ in pairs] == ["Apr25", "Apr25", "May3"]
+    result = crop_pairs(pairs, tmp_path / "out")
+    assert len(result.produced) == 3
+    run = msgspec.json.decode(
+        result.run_document.read_bytes() if result.run_document else b"", type=CropRunDocument
+    )
+    assert [job.view_id for job in run.jobs] == ["v1", "v2", "v3"]
+    sidecars = sorted((tmp_path / "out").glob("*.cosmos_view.v1.json"))
+    assert len(sidecars) == 3
+    assert _view(tmp_path / "out" / "v2.mp4").job_ref.annotations == {"note": "x"}
+
+
+def test_curated_missing_source(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "views": [
+                    {
+                        "id": "v1",
+                        "source": {"clip": "Z", "date": "2024-04-25"},
+                        "crop_norm": [0, 0, 1, 1],
+                    },
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"Apr25/8k/Z\.mp4"):
+        parse_curated_views(spec, tmp_path)
+
+
+def test_dry_run_plans_only(marks: Path, tmp_path: Path) -> None:
+    planned = crop([marks], [CropJob(size=100)], tmp_path, ffmpeg_opts={"dry_run": True})
+    assert planned == [tmp_path / "crop_000_job00_t00_s100.mp4"]
+    assert not planned[0].exists()
+    assert (tmp_path / "cosmos_crop_dry_run.json").is_file()
+
+
+def test_cli_crop_run(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
+    result = cli(
+        "crop",
+        "run",
+        "--input",
+        marks,
+        "--out-dir",
+        tmp_path,
+        "--size",
+        "100",
+        "--offset-x",
+        "1",
+        "--json",
+    )
+    assert result.code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["produced"] == [str(tmp_path / "crop_000_job00_t00_s100.mp4")]
+    bad = cli("crop", "run", "--input", marks, "--out-dir", tmp_path, "--size", "999")
+    assert bad.code == 2
+    assert "error: " in bad.stderr
+
+
+@pytest.mark.real_footage
+def test_real_footage_default_and_rect(real_footage_dir: Path, tmp_path: Path) -> None:
+    sources = sorted(real_footage_dir.glob("*.mp4"))
+    outputs = crop(sources, [], tmp_path / "default")
+    assert len(outputs) == len(sources)
+    sizes = {probe_video(p).width for p in outputs}
+    assert sizes <= {720, 272, 144}
+    jobs = tmp_path / "rect.json"
+    jobs.write_text(
+        json.dumps(
+            [
+                {"crop_mode": "rect", "crop_norm": [0.25, 0.25, 0.5, 0.5], "view_id": "middle"},
+                {
+                    "crop_mode": "rect",
+                    "crop_norm": [0, 0, 0.5, 1],
+                    "view_id": "left",
+                    "trim_end": 2,
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    rect_outputs = crop(sources, parse_jobs_json(jobs), tmp_path / "rect")
+    assert len(rect_outputs) == 2 * len(sources)
+    assert len({p.name for p in rect_outputs}) == len(rect_outputs)
+    for output in rect_outputs:
+        view = _view(output)
+        probe = probe_video(output)
+        assert (probe.width, probe.height) == (view.crop.rect.w, view.crop.rect.h)
