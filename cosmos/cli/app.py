@@ -38,6 +38,11 @@ def build_app() -> App:
         help="Cut square or rectangular views out of videos.",
     )
     app.command(
+        "cosmos.cli.process:process",
+        name="process",
+        help="Ingest a folder, then crop every produced clip.",
+    )
+    app.command(
         "cosmos.cli.optimize:app",
         name="optimize",
         help="Remux or transcode videos to fast-start MP4.",

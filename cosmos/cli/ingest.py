@@ -24,7 +24,7 @@ from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest_run
 app = App(name="ingest", help="Ingest recordings into normalized H.264 MP4 clips.")
 
 
-def _exit_status(result: IngestResult) -> int:
+def exit_status(result: IngestResult) -> int:
     statuses = [outcome.status for outcome in result.outcomes]
     if "failed" in statuses:
         return EXIT_PROCESSING
@@ -33,7 +33,7 @@ def _exit_status(result: IngestResult) -> int:
     return EXIT_OK
 
 
-def _report(result: IngestResult, mode: str) -> None:
+def report(result: IngestResult, mode: str) -> None:
     if mode == "json":
         print_json(
             {
@@ -170,5 +170,5 @@ def run(
         progress=progress_for(mode),
         command=command_line(),
     )
-    _report(result, mode)
-    return _exit_status(result)
+    report(result, mode)
+    return exit_status(result)

@@ -473,3 +473,37 @@ class CropDryRunPlan(msgspec.Struct, frozen=True):
     commands: list[PlannedCommand]
     validation: list[FindingRecord]
     jobs: list[CropJobSummary]
+
+
+class PlannedView(msgspec.Struct, frozen=True):
+    """A view the crop stage of ``cosmos process`` would cut from a planned clip."""
+
+    clip: str
+    job_index: int
+    kind: str
+    view_id: str | None
+    output: str
+
+
+class ProcessCropStage(msgspec.Struct, frozen=True):
+    """The crop stage of a process plan; geometry is decided when the clips exist.
+
+    With ``default_job`` the planned names assume a 1080 px square; a clip whose shorter side
+    is under 1080 px gets a square of that side, and its name says so.
+    """
+
+    enabled: bool
+    jobs_file: str | None
+    default_job: bool
+    views: list[PlannedView]
+
+
+class ProcessDryRunPlan(msgspec.Struct, frozen=True):
+    """``cosmos_process_dry_run.v1.json``: ingest then crop, planned in one document."""
+
+    schema: str
+    command: str
+    created_at: str
+    side_effects: SideEffects
+    ingest: IngestDryRunPlan
+    crop: ProcessCropStage

@@ -17,6 +17,7 @@ from cosmos.core.model.documents import (
     OptimizedDocument,
     OptimizeDryRunPlan,
     OptimizeRunDocument,
+    ProcessDryRunPlan,
     ViewDocument,
 )
 
@@ -30,6 +31,7 @@ DOCUMENT_TYPES: dict[str, type[msgspec.Struct]] = {
     "cosmos_view.v1": ViewDocument,
     "cosmos_crop_run.v1": CropRunDocument,
     "cosmos_crop_dry_run": CropDryRunPlan,
+    "cosmos_process_dry_run.v1": ProcessDryRunPlan,
 }
 
 

@@ -1,0 +1,162 @@
+"""``cosmos process``: ingest a folder, then crop every produced clip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+from cyclopts import Parameter
+
+from cosmos.cli.crop import report as report_crop
+from cosmos.cli.ingest import exit_status as ingest_exit_status
+from cosmos.cli.ingest import report as report_ingest
+from cosmos.cli.output import (
+    EXIT_OK,
+    EXIT_PROCESSING,
+    JsonFlag,
+    PlainFlag,
+    UsageError,
+    command_line,
+    output_mode,
+    print_json,
+)
+from cosmos.core.crop.jobs import AnyCropJob, CropJob
+from cosmos.core.crop.plan import output_names
+from cosmos.core.model.documents import (
+    DRY_RUN_SCHEMA,
+    IngestDryRunPlan,
+    PlannedView,
+    ProcessCropStage,
+    ProcessDryRunPlan,
+    SideEffects,
+    encode_document,
+)
+from cosmos.crop.jobs import parse_jobs_json
+from cosmos.sdk.crop import crop_run
+from cosmos.sdk.ingest import IngestOptions, ingest_run
+from cosmos.shell.fs import atomic_write_bytes
+
+PROCESS_DRY_RUN = "cosmos_process_dry_run.v1.json"
+
+
+def _planned_views(clips: list[Path], jobs: list[AnyCropJob]) -> list[PlannedView]:
+    pairs = [(clip, job, i, j) for i, clip in enumerate(clips) for j, job in enumerate(jobs)]
+    return [
+        PlannedView(
+            clip=str(clip),
+            job_index=j,
+            kind="square" if isinstance(job, CropJob) else "rect",
+            view_id=None if isinstance(job, CropJob) else job.view_id,
+            output=str(clip.parent / f"{name}.mp4"),
+        )
+        for (clip, job, _, j), name in zip(pairs, output_names(pairs), strict=True)
+    ]
+
+
+def process(
+    input_dir: Path,
+    output_dir: Path,
+    /,
+    *,
+    post_process: Annotated[bool, Parameter(name="--post-process", negative="")] = False,
+    crop_config: Annotated[Path | None, Parameter(name="--crop-config")] = None,
+    clip: Annotated[list[str] | None, Parameter(name="--clip", negative="")] = None,
+    profile: Annotated[str | None, Parameter(name="--profile")] = None,
+    dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> int:
+    """Ingest INPUT_DIR into OUTPUT_DIR, then (with --post-process) crop every produced clip.
+
+    Crops use the jobs of --crop-config, or one centred square of 1080 px (smaller frames: their
+    shorter side), and land in OUTPUT_DIR beside the clips. --dry-run plans both stages in
+    cosmos_process_dry_run.v1.json. Exit status as cosmos ingest run and cosmos crop run.
+
+    Parameters
+    ----------
+    input_dir
+        Folder holding the recordings.
+    output_dir
+        Folder for clips, views and documents; created when missing.
+    post_process
+        Crop every produced clip after the ingest.
+    crop_config
+        Jobs file for the crop stage (see docs/crop.md).
+    clip
+        Ingest only this clip (case-insensitive); repeat for several.
+    profile
+        Determinism profile for both stages: strict, balanced or throughput.
+    dry_run
+        Plan both stages; run no media processing.
+    json
+        Print both stages' results as one JSON document on stdout.
+    plain
+        Print one line per clip and per view.
+    """
+    mode = output_mode(json, plain)
+    if crop_config is not None and not post_process:
+        raise UsageError("--crop-config needs --post-process")
+    jobs: list[AnyCropJob] = list(parse_jobs_json(crop_config)) if crop_config else []
+    options = IngestOptions(clips=clip, profile=profile, dry_run=dry_run)
+    ingested = ingest_run(input_dir, output_dir, options=options, command=command_line())
+
+    if dry_run:
+        clips = list(ingested.produced)
+        stage = ProcessCropStage(
+            enabled=post_process,
+            jobs_file=str(crop_config) if crop_config else None,
+            default_job=not jobs,
+            views=_planned_views(clips, jobs or [CropJob()]) if post_process else [],
+        )
+        assert ingested.dry_run_plan is not None
+        ingest_plan = msgspec.json.decode(ingested.dry_run_plan.read_bytes(), type=IngestDryRunPlan)
+        plan_path = Path(ingested.dry_run_plan).parent / PROCESS_DRY_RUN
+        document = ProcessDryRunPlan(
+            schema=DRY_RUN_SCHEMA,
+            command=command_line(),
+            created_at=ingest_plan.created_at,
+            side_effects=SideEffects(
+                executes_media_processing=False,
+                creates_media_outputs=False,
+                writes_metadata=[*ingest_plan.side_effects.writes_metadata, str(plan_path)],
+            ),
+            ingest=ingest_plan,
+            crop=stage,
+        )
+        atomic_write_bytes(plan_path, encode_document(document))
+        if mode == "json":
+            print_json({"dry_run_plan": str(plan_path), "ingest": ingest_plan, "crop": stage})
+        else:
+            report_ingest(ingested, mode)
+            if mode == "human":
+                print(f"process plan: {plan_path}")
+        return ingest_exit_status(ingested)
+
+    status = ingest_exit_status(ingested)
+    if not post_process or not ingested.produced:
+        if mode == "json":
+            print_json({"ingest": {"run_id": ingested.run_id, "clips": ingested.outcomes}})
+        else:
+            report_ingest(ingested, mode)
+        return status
+    cropped = crop_run(
+        list(ingested.produced),
+        jobs,
+        output_dir,
+        ffmpeg_opts={"profile": profile},
+        command=command_line(),
+    )
+    if mode == "json":
+        print_json(
+            {
+                "ingest": {"run_id": ingested.run_id, "clips": ingested.outcomes},
+                "crop": {"run_id": cropped.run_id, "jobs": cropped.jobs},
+            }
+        )
+        crop_ok = all(j.status == "produced" for j in cropped.jobs)
+        crop_status = EXIT_OK if crop_ok else EXIT_PROCESSING
+    else:
+        report_ingest(ingested, mode)
+        crop_status = report_crop(cropped, mode)
+    return status if status != EXIT_OK else crop_status

@@ -1,0 +1,97 @@
+"""``cosmos process``: ingest then crop, with views that join their clips by sha256."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from cosmos.core.model.documents import ClipDocument, ProcessDryRunPlan, ViewDocument
+from tests.helpers import CliRunner
+from tests.media import GeneratedClip, MediaCache
+
+
+@pytest.fixture
+def recordings(media: MediaCache, tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    media.copy(GeneratedClip(320, 240, audio="aac"), folder, "alpha.mp4")
+    media.copy(GeneratedClip(256, 144), folder, "beta.mov")
+    return folder
+
+
+@pytest.fixture
+def jobs_file(tmp_path: Path) -> Path:
+    path = tmp_path / "jobs.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"crop_mode": "rect", "crop_norm": [0, 0, 0.5, 0.5], "view_id": "corner"},
+                {"crop_mode": "rect", "crop_px": [32, 32, 64, 64]},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_process_views_join_clips(
+    recordings: Path, jobs_file: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    result = cli("process", recordings, out, "--post-process", "--crop-config", jobs_file)
+    assert result.code == 0, result.stderr
+    clips = {
+        doc.output.sha256: doc
+        for doc in (
+            msgspec.json.decode(p.read_bytes(), type=ClipDocument)
+            for p in out.glob("*.cosmos_clip.v1.json")
+        )
+    }
+    views = [
+        msgspec.json.decode(p.read_bytes(), type=ViewDocument)
+        for p in out.glob("*.cosmos_view.v1.json")
+    ]
+    assert len(clips) == 2
+    assert len(views) == 4
+    for view in views:
+        clip = clips[view.source.sha256 or ""]
+        assert view.input_clip_id == clip.clip_id
+
+
+def test_process_dry_run_one_plan(
+    recordings: Path, jobs_file: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    result = cli(
+        "process",
+        recordings,
+        out,
+        "--post-process",
+        "--crop-config",
+        jobs_file,
+        "--dry-run",
+        "--json",
+    )
+    assert result.code == 0, result.stderr
+    plan = msgspec.json.decode(
+        (out / "cosmos_process_dry_run.v1.json").read_bytes(), type=ProcessDryRunPlan
+    )
+    assert [c.status for c in plan.ingest.clips] == ["planned", "planned"]
+    assert [Path(v.output).name for v in plan.crop.views] == [
+        "alpha_corner.mp4",
+        "crop_000_rect01.mp4",
+        "beta_corner.mp4",
+        "crop_001_rect01.mp4",
+    ]
+    assert list(out.glob("*.mp4")) == []
+
+
+def test_crop_config_needs_post_process(
+    recordings: Path, jobs_file: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    result = cli("process", recordings, tmp_path / "out", "--crop-config", jobs_file)
+    assert result.code == 2
+    assert "--post-process" in result.stderr
