@@ -43,6 +43,16 @@ def build_app() -> App:
         help="Ingest a folder, then crop every produced clip.",
     )
     app.command(
+        "cosmos.cli.provenance:app",
+        name="provenance",
+        help="Trace files by sha256: lookups, maps and verification.",
+    )
+    app.command(
+        "cosmos.cli.lineage:app",
+        name="lineage",
+        help="Build and query the lineage graph of artifacts.",
+    )
+    app.command(
         "cosmos.cli.optimize:app",
         name="optimize",
         help="Remux or transcode videos to fast-start MP4.",

@@ -1,0 +1,184 @@
+"""``cosmos lineage``: the graph of artifacts from clip to view to optimized file."""
+
+from __future__ import annotations
+
+import json as json_module
+from pathlib import Path
+from typing import Annotated, Any
+
+from cyclopts import App, Parameter
+
+from cosmos.cli.output import (
+    EXIT_OK,
+    JsonFlag,
+    PlainFlag,
+    UsageError,
+    output_mode,
+    print_json,
+    print_plain,
+)
+from cosmos.sdk.lineage import LineageIndex, Node, build_index
+
+app = App(name="lineage", help="Build and query the lineage graph of artifacts.")
+InDirs = Annotated[list[Path] | None, Parameter(name="--in", negative="")]
+
+
+def _index(folders: list[Path] | None) -> LineageIndex:
+    return build_index(*(folders or [Path.cwd()]))
+
+
+def _print_nodes(nodes: list[Node], mode: str) -> None:
+    if mode == "json":
+        print_json([n.to_dict() for n in nodes])
+    elif mode == "plain":
+        print_plain([[n.stage, n.id, n.sha256, n.path] for n in nodes])
+    else:
+        for n in nodes:
+            print(f"{n.stage:<9} {n.id:<40} {n.sha256[:16]}  {n.path}")
+
+
+@app.command
+def build(
+    folders: list[Path],
+    /,
+    *,
+    output: Annotated[Path | None, Parameter(name=["--output", "-o"])] = None,
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> int:
+    """Scan folders for clip, view and optimized sidecars and build the lineage index.
+
+    Parameters
+    ----------
+    folders
+        Folders to scan recursively.
+    output
+        Write the index as JSON to this file.
+    json
+        Print the index as one JSON document.
+    plain
+        Print node and edge counts and warnings, one per line.
+    """
+    mode = output_mode(json, plain)
+    index = build_index(*folders)
+    if output is not None:
+        index.write(output)
+    document = index.to_dict()
+    if mode == "json":
+        print_json(document)
+    elif mode == "plain":
+        print_plain(
+            [
+                ["nodes", str(document["node_count"])],
+                ["edges", str(document["edge_count"])],
+                *(["warning", w] for w in index.warnings),
+            ]
+        )
+    else:
+        print(
+            f"{document['node_count']} nodes, {document['edge_count']} edges"
+            + (f", written to {output}" if output else "")
+        )
+        for warning in index.warnings:
+            print(f"warning: {warning}")
+    return EXIT_OK
+
+
+@app.command
+def upstream(
+    identifier: str, /, *, folders: InDirs = None, json: JsonFlag = False, plain: PlainFlag = False
+) -> int:
+    """List the ancestors of an artifact (sha256, unique prefix or artifact id).
+
+    Parameters
+    ----------
+    identifier
+        Full sha256, unique prefix or artifact id.
+    folders
+        Folder to scan; repeat for several (default: the current folder).
+    json
+        Print one JSON list of nodes.
+    plain
+        Print stage, id, sha256 and path per line.
+    """
+    mode = output_mode(json, plain)
+    _print_nodes(_index(folders).upstream(identifier), mode)
+    return EXIT_OK
+
+
+@app.command
+def downstream(
+    identifier: str, /, *, folders: InDirs = None, json: JsonFlag = False, plain: PlainFlag = False
+) -> int:
+    """List the derivatives of an artifact.
+
+    Parameters
+    ----------
+    identifier
+        Full sha256, unique prefix or artifact id.
+    folders
+        Folder to scan; repeat for several (default: the current folder).
+    json
+        Print one JSON list of nodes.
+    plain
+        Print stage, id, sha256 and path per line.
+    """
+    mode = output_mode(json, plain)
+    _print_nodes(_index(folders).downstream(identifier), mode)
+    return EXIT_OK
+
+
+@app.command
+def chain(
+    identifier: str, /, *, folders: InDirs = None, json: JsonFlag = False, plain: PlainFlag = False
+) -> int:
+    """List ancestors, the artifact and derivatives, in stage order.
+
+    Parameters
+    ----------
+    identifier
+        Full sha256, unique prefix or artifact id.
+    folders
+        Folder to scan; repeat for several (default: the current folder).
+    json
+        Print one JSON list of nodes.
+    plain
+        Print stage, id, sha256 and path per line.
+    """
+    mode = output_mode(json, plain)
+    _print_nodes(_index(folders).chain(identifier), mode)
+    return EXIT_OK
+
+
+def _print_tree(node: dict[str, Any], depth: int) -> None:
+    print(f"{'  ' * depth}{node['stage']} {node['id']} {node['path']}")
+    for source in node["sources"]:
+        _print_tree(source, depth + 1)
+
+
+@app.command
+def tree(
+    identifier: str, /, *, folders: InDirs = None, json: JsonFlag = False, plain: PlainFlag = False
+) -> int:
+    """Show an artifact with its sources nested below it.
+
+    Parameters
+    ----------
+    identifier
+        Full sha256, unique prefix or artifact id.
+    folders
+        Folder to scan; repeat for several (default: the current folder).
+    json
+        Print the nested tree as one JSON object.
+    plain
+        Not supported for a tree; use --json.
+    """
+    mode = output_mode(json, plain)
+    if mode == "plain":
+        raise UsageError("cosmos lineage tree has no --plain output; use --json")
+    result = _index(folders).tree(identifier)
+    if mode == "json":
+        print(json_module.dumps(result, indent=2))
+    else:
+        _print_tree(result, 0)
+    return EXIT_OK

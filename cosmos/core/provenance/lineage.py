@@ -1,0 +1,244 @@
+"""The lineage graph: artifacts as nodes keyed by ``output.sha256``, edges from source to output.
+
+Built from sidecar heads the shell read; everything here is pure. Malformed sidecars, duplicate
+hashes, dangling edges and cycles become warnings, and every traversal keeps a visited set, so a
+cycle never recurses forever.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from returns.result import Failure, Result, Success
+
+from cosmos.core.errors import InvalidInput
+
+Stage = Literal["ingest", "crop", "optimize"]
+STAGE_ORDER: dict[str, int] = {"ingest": 0, "crop": 1, "optimize": 2}
+KIND_STAGE: dict[str, Stage] = {"clip": "ingest", "view": "crop", "optimized": "optimize"}
+LINEAGE_SCHEMA = "cosmos-lineage-index-v1"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One artifact: ``id`` is its artifact id (``clip-...``, ``view-...``, ``optimized-...``)."""
+
+    id: str
+    stage: Stage
+    sha256: str
+    path: str
+    sidecar: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "stage": self.stage,
+            "sha256": self.sha256,
+            "path": self.path,
+            "sidecar": self.sidecar,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """``source`` (sha256) was used to make ``target`` (sha256)."""
+
+    source: str
+    target: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "target": self.target}
+
+
+@dataclass(frozen=True, slots=True)
+class SidecarHead:
+    """The fields of one artifact sidecar the graph needs, as the shell decoded them."""
+
+    kind: str
+    artifact_id: str
+    output_sha256: str
+    output_path: str
+    source_sha256: str | None
+    sidecar: str
+
+
+def node_order(node: Node) -> tuple[int, str, str]:
+    """Stable order of nodes: stage, then id, then sha256."""
+    return STAGE_ORDER[node.stage], node.id, node.sha256
+
+
+@dataclass(slots=True)
+class LineageGraph:
+    """Nodes by sha256, edges, and the warnings met while building."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def parents(self) -> dict[str, list[str]]:
+        table: dict[str, list[str]] = defaultdict(list)
+        for edge in self.edges:
+            table[edge.target].append(edge.source)
+        return table
+
+    def children(self) -> dict[str, list[str]]:
+        table: dict[str, list[str]] = defaultdict(list)
+        for edge in self.edges:
+            table[edge.source].append(edge.target)
+        return table
+
+
+def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> LineageGraph:
+    """Build the graph from sidecar heads; ``malformed`` lists sidecars that could not be read."""
+    graph = LineageGraph()
+    graph.warnings += [f"malformed sidecar skipped: {path}" for path in malformed]
+    sources: list[tuple[SidecarHead, str]] = []
+    for head in heads:
+        stage = KIND_STAGE[head.kind]
+        existing = graph.nodes.get(head.output_sha256)
+        if existing is not None:
+            graph.warnings.append(
+                f"duplicate sha256 {head.output_sha256[:12]}: {head.sidecar} repeats "
+                f"{existing.sidecar}; keeping the first"
+            )
+            continue
+        graph.nodes[head.output_sha256] = Node(
+            id=head.artifact_id,
+            stage=stage,
+            sha256=head.output_sha256,
+            path=head.output_path,
+            sidecar=head.sidecar,
+        )
+        if head.source_sha256:
+            sources.append((head, head.source_sha256))
+
+    seen_edges: set[tuple[str, str]] = set()
+    for head, source in sources:
+        if source not in graph.nodes:
+            if head.kind != "clip":
+                # A clip's source is a raw recording, which is not an artifact.
+                graph.warnings.append(
+                    f"dangling edge: the source {source[:12]} of {head.sidecar} is not in the index"
+                )
+            continue
+        key = (source, head.output_sha256)
+        if key not in seen_edges:
+            seen_edges.add(key)
+            graph.edges.append(Edge(source=source, target=head.output_sha256))
+
+    graph.edges.sort(key=lambda e: (e.source, e.target))
+    graph.warnings += _cycle_warnings(graph)
+    return graph
+
+
+def _cycle_warnings(graph: LineageGraph) -> list[str]:
+    """Report each cycle once (Kahn's algorithm: what cannot be ordered is in or after one)."""
+    incoming: dict[str, int] = dict.fromkeys(graph.nodes, 0)
+    children = graph.children()
+    for edge in graph.edges:
+        incoming[edge.target] += 1
+    queue = deque(sha for sha, count in incoming.items() if count == 0)
+    ordered = 0
+    while queue:
+        sha = queue.popleft()
+        ordered += 1
+        for child in children.get(sha, ()):
+            incoming[child] -= 1
+            if incoming[child] == 0:
+                queue.append(child)
+    if ordered == len(graph.nodes):
+        return []
+    stuck = sorted(sha[:12] for sha, count in incoming.items() if count > 0)
+    return [f"cycle in lineage edges among {', '.join(stuck)}"]
+
+
+def _walk(start: str, table: dict[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    queue = deque(table.get(start, ()))
+    while queue:
+        sha = queue.popleft()
+        if sha in seen or sha == start:
+            continue
+        seen.add(sha)
+        queue.extend(table.get(sha, ()))
+    return seen
+
+
+def upstream(graph: LineageGraph, sha: str) -> list[Node]:
+    return sorted(
+        (graph.nodes[s] for s in _walk(sha, graph.parents()) if s in graph.nodes), key=node_order
+    )
+
+
+def downstream(graph: LineageGraph, sha: str) -> list[Node]:
+    return sorted(
+        (graph.nodes[s] for s in _walk(sha, graph.children()) if s in graph.nodes), key=node_order
+    )
+
+
+def chain(graph: LineageGraph, sha: str) -> list[Node]:
+    nodes = {n.sha256: n for n in (*upstream(graph, sha), *downstream(graph, sha))}
+    nodes[sha] = graph.nodes[sha]
+    return sorted(nodes.values(), key=node_order)
+
+
+def tree(graph: LineageGraph, sha: str) -> dict[str, Any]:
+    """Return the node as a dict with a ``sources`` list, nested upstream; cycles stop."""
+    parents = graph.parents()
+
+    def build(current: str, path: frozenset[str]) -> dict[str, Any]:
+        node = graph.nodes[current]
+        sources = [
+            build(parent, path | {parent})
+            for parent in sorted(
+                set(parents.get(current, ())), key=lambda s: node_order(graph.nodes[s])
+            )
+            if parent in graph.nodes and parent not in path
+        ]
+        return {**node.to_dict(), "sources": sources}
+
+    return build(sha, frozenset({sha}))
+
+
+def resolve_identifier(graph: LineageGraph, identifier: str) -> Result[str, InvalidInput]:
+    """Resolve a full sha256, a unique sha256 prefix or an artifact id to a node's sha256."""
+    text = identifier.strip().lower()
+    if text in graph.nodes:
+        return Success(text)
+    by_id = [node.sha256 for node in graph.nodes.values() if node.id.lower() == text]
+    if len(by_id) == 1:
+        return Success(by_id[0])
+    matches = sorted(sha for sha in graph.nodes if text and sha.startswith(text))
+    if len(matches) == 1:
+        return Success(matches[0])
+    if len(matches) > 1 or len(by_id) > 1:
+        shown = ", ".join(m[:16] for m in (matches or by_id)[:5])
+        return Failure(
+            InvalidInput(
+                value=identifier,
+                message=f"identifier {identifier!r} is ambiguous: it matches {shown}"
+                f"{' ...' if len(matches) > 5 else ''}; give more characters of the sha256",
+            )
+        )
+    return Failure(
+        InvalidInput(
+            value=identifier,
+            message=f"unknown identifier {identifier!r}: no artifact in the index has that "
+            "sha256, sha256 prefix or artifact id; check the folders given to the index",
+        )
+    )
+
+
+def graph_to_dict(graph: LineageGraph) -> dict[str, Any]:
+    nodes = sorted(graph.nodes.values(), key=node_order)
+    return {
+        "schema": LINEAGE_SCHEMA,
+        "node_count": len(nodes),
+        "edge_count": len(graph.edges),
+        "nodes": [n.to_dict() for n in nodes],
+        "edges": [e.to_dict() for e in graph.edges],
+        "warnings": list(graph.warnings),
+    }

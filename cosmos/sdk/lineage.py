@@ -1,0 +1,90 @@
+"""The lineage graph of Cosmos artifacts across ingest, crop and optimize.
+
+Nodes are keyed by ``output.sha256``; edges go from ``source.sha256`` to ``output.sha256``.
+Identifiers accept a full sha256, an unambiguous prefix, or an artifact id.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cosmos.core.provenance.lineage import (
+    Edge,
+    LineageGraph,
+    Node,
+    build_graph,
+    chain,
+    downstream,
+    graph_to_dict,
+    resolve_identifier,
+    tree,
+    upstream,
+)
+from cosmos.sdk._boundary import unwrap_or_raise
+from cosmos.sdk.errors import InvalidInputError
+from cosmos.shell.fs import atomic_write_text
+from cosmos.shell.provenance import scan
+
+
+class LineageIndex:
+    """Nodes (dict by sha256), edges and warnings; constructible empty and fillable by hand."""
+
+    def __init__(
+        self,
+        nodes: dict[str, Node] | None = None,
+        edges: list[Edge] | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.nodes: dict[str, Node] = dict(nodes or {})
+        self.edges: list[Edge] = list(edges or [])
+        self.warnings: list[str] = list(warnings or [])
+
+    def _graph(self) -> LineageGraph:
+        return LineageGraph(nodes=self.nodes, edges=self.edges, warnings=self.warnings)
+
+    def resolve(self, identifier: str) -> str:
+        """Return the sha256 of a full sha256, unique prefix or artifact id; else ``ValueError``."""
+        return unwrap_or_raise(resolve_identifier(self._graph(), identifier))
+
+    def upstream(self, identifier: str) -> list[Node]:
+        """Ancestors, in stage, id, sha256 order."""
+        return upstream(self._graph(), self.resolve(identifier))
+
+    def downstream(self, identifier: str) -> list[Node]:
+        """Descendants, in stage, id, sha256 order."""
+        return downstream(self._graph(), self.resolve(identifier))
+
+    def chain(self, identifier: str) -> list[Node]:
+        """Ancestors, the node itself and descendants, in stage, id, sha256 order."""
+        return chain(self._graph(), self.resolve(identifier))
+
+    def tree(self, identifier: str) -> dict[str, Any]:
+        """The node as a dict with a nested ``sources`` list (upstream); cycles stop."""
+        return tree(self._graph(), self.resolve(identifier))
+
+    def to_dict(self) -> dict[str, Any]:
+        return graph_to_dict(self._graph())
+
+    def write(self, path: str | Path) -> Path:
+        """Write :meth:`to_dict` as JSON, atomically."""
+        target = Path(path).expanduser()
+        atomic_write_text(target, json.dumps(self.to_dict(), indent=2) + "\n")
+        return target
+
+
+def build_index(*dirs: str | Path) -> LineageIndex:
+    """Scan the folders recursively for clip, view and optimized sidecars and build the graph."""
+    roots = [Path(d).expanduser() for d in dirs]
+    for root in roots:
+        if not root.is_dir():
+            raise InvalidInputError(
+                f"{root} does not exist or is not a folder; pass output folders"
+            )
+    found = scan(roots)
+    graph = build_graph((record.head for record in found.records), found.malformed)
+    return LineageIndex(graph.nodes, graph.edges, graph.warnings)
+
+
+__all__ = ["Edge", "LineageIndex", "Node", "build_index"]

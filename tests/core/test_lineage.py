@@ -1,0 +1,108 @@
+"""The lineage graph built by hand: orders, traversals, identifiers and every warning."""
+
+from __future__ import annotations
+
+from returns.result import Failure
+
+from cosmos.core.provenance.lineage import (
+    SidecarHead,
+    build_graph,
+    chain,
+    downstream,
+    resolve_identifier,
+    tree,
+    upstream,
+)
+
+CLIP = "a" * 64
+VIEW = "b" * 64
+OPT_VIEW = "c" * 64
+OPT_CLIP = "d" * 63 + "e"
+
+
+def _head(kind: str, artifact_id: str, sha: str, source: str | None) -> SidecarHead:
+    return SidecarHead(
+        kind, artifact_id, sha, f"/out/{artifact_id}.mp4", source, f"/out/{artifact_id}.json"
+    )
+
+
+HEADS = [
+    _head("optimized", "optimized-v-cccc", OPT_VIEW, VIEW),
+    _head("view", "view-v-bbbb", VIEW, CLIP),
+    _head("clip", "clip-c-aaaa", CLIP, "f" * 64),
+    _head("optimized", "optimized-c-dddd", OPT_CLIP, CLIP),
+]
+
+
+def test_chain_in_stage_order() -> None:
+    graph = build_graph(HEADS)
+    assert [n.id for n in chain(graph, OPT_VIEW)] == [
+        "clip-c-aaaa",
+        "view-v-bbbb",
+        "optimized-v-cccc",
+    ]
+    assert graph.warnings == []
+
+
+def test_downstream_lists_both_derivatives() -> None:
+    graph = build_graph(HEADS)
+    assert [n.id for n in downstream(graph, CLIP)] == [
+        "view-v-bbbb",
+        "optimized-c-dddd",
+        "optimized-v-cccc",
+    ]
+    assert upstream(graph, CLIP) == []
+
+
+def test_tree_nests_sources() -> None:
+    graph = build_graph(HEADS)
+    nested = tree(graph, OPT_VIEW)
+    assert nested["id"] == "optimized-v-cccc"
+    assert nested["sources"][0]["id"] == "view-v-bbbb"
+    assert nested["sources"][0]["sources"][0]["id"] == "clip-c-aaaa"
+    assert nested["sources"][0]["sources"][0]["sources"] == []
+
+
+def test_identifier_forms() -> None:
+    graph = build_graph(HEADS)
+    assert resolve_identifier(graph, CLIP).unwrap() == CLIP
+    assert resolve_identifier(graph, "bbbb").unwrap() == VIEW
+    assert resolve_identifier(graph, "view-v-bbbb").unwrap() == VIEW
+
+
+def test_unknown_identifier() -> None:
+    result = resolve_identifier(build_graph(HEADS), "9" * 8)
+    assert isinstance(result, Failure)
+    assert "unknown identifier '99999999'" in result.failure().message
+
+
+def test_ambiguous_prefix() -> None:
+    heads = [*HEADS, _head("clip", "clip-x", "d" * 12 + "0" * 52, None)]
+    result = resolve_identifier(build_graph(heads), "ddddd")
+    assert isinstance(result, Failure)
+    assert "ambiguous" in result.failure().message
+
+
+def test_warnings_for_bad_input() -> None:
+    heads = [
+        *HEADS,
+        _head("view", "view-dup", VIEW, CLIP),
+        _head("view", "view-dangling", "1" * 64, "2" * 64),
+    ]
+    graph = build_graph(heads, malformed=["/out/broken.cosmos_view.v1.json"])
+    text = "\n".join(graph.warnings)
+    assert "malformed sidecar skipped: /out/broken.cosmos_view.v1.json" in text
+    assert "duplicate sha256" in text
+    assert "dangling edge" in text
+
+
+def test_cycle_warns_and_tree_terminates() -> None:
+    heads = [
+        _head("view", "view-x", "1" * 64, "2" * 64),
+        _head("optimized", "optimized-y", "2" * 64, "1" * 64),
+    ]
+    graph = build_graph(heads)
+    assert any("cycle" in w for w in graph.warnings)
+    nested = tree(graph, "1" * 64)
+    assert nested["sources"][0]["sources"] == []
+    assert {n.id for n in chain(graph, "1" * 64)} == {"view-x", "optimized-y"}

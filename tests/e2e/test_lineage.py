@@ -1,0 +1,138 @@
+"""A whole pipeline's provenance: ingest (generic and COSM), crop, optimize, then lineage queries
+and verification over the output tree."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cosmos.sdk.crop import CropJob, crop
+from cosmos.sdk.errors import InvalidInputError
+from cosmos.sdk.ingest import IngestOptions, ingest
+from cosmos.sdk.lineage import LineageIndex, build_index
+from cosmos.sdk.optimize import OptimizeOptions, optimize
+from cosmos.sdk.provenance import clip_of, sha_map, verify, view_of, views_for_clip
+from tests.helpers import CliRunner
+from tests.media import GeneratedClip, MediaCache
+from tools.cosm_session import SessionClip, SessionSpec, generate_session
+
+
+@pytest.fixture(scope="module")
+def pipeline(media: MediaCache, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("pipeline")
+    recordings = root / "in"
+    recordings.mkdir()
+    media.copy(GeneratedClip(320, 240), recordings, "field.mp4")
+    out = root / "out"
+    (clip,) = ingest(recordings, out)
+    session = root / "session"
+    generate_session(
+        session, SessionSpec(clips=(SessionClip("C1", 30, 60),), tile_width=160, tile_height=96)
+    )
+    (cosm_clip,) = ingest(session, out / "cosm", options=IngestOptions(width=256, height=128))
+    (view,) = crop([clip], [CropJob(size=120)], out / "views")
+    (optimized_view,) = optimize([view], out / "web", options=OptimizeOptions(target_height=60))
+    (optimized_clip,) = optimize([clip], out / "web", options=OptimizeOptions(crf=30))
+    return {
+        "out": out,
+        "clip": clip,
+        "cosm_clip": cosm_clip,
+        "view": view,
+        "optimized_view": optimized_view,
+        "optimized_clip": optimized_clip,
+    }
+
+
+def test_chain_from_optimized_view(pipeline: dict[str, Path]) -> None:
+    index = build_index(pipeline["out"])
+    optimized = json.loads(
+        pipeline["optimized_view"]
+        .with_name(pipeline["optimized_view"].name + ".cosmos_optimized.v1.json")
+        .read_text(encoding="utf-8")
+    )
+    nodes = index.chain(optimized["optimized_id"])
+    assert [n.stage for n in nodes] == ["ingest", "crop", "optimize"]
+    assert Path(nodes[0].path) == pipeline["clip"]
+    assert index.warnings == []
+
+
+def test_tree_nests_the_pipeline(pipeline: dict[str, Path]) -> None:
+    index = build_index(pipeline["out"])
+    view = view_of(pipeline["view"])
+    assert view is not None
+    optimized_sha = next(
+        n.sha256 for n in index.nodes.values() if n.path == str(pipeline["optimized_view"])
+    )
+    nested = index.tree(optimized_sha)
+    assert nested["sources"][0]["id"] == view.view_id
+    assert nested["sources"][0]["sources"][0]["stage"] == "ingest"
+
+
+def test_downstream_of_clip(pipeline: dict[str, Path]) -> None:
+    index = build_index(pipeline["out"])
+    clip = clip_of(pipeline["clip"])
+    assert clip is not None
+    paths = {Path(n.path) for n in index.downstream(clip.clip_id)}
+    assert paths == {pipeline["view"], pipeline["optimized_view"], pipeline["optimized_clip"]}
+
+
+def test_lookups(pipeline: dict[str, Path]) -> None:
+    clip = clip_of(pipeline["clip"])
+    view = view_of(pipeline["view"])
+    assert clip is not None and view is not None
+    assert view.source.sha256 == clip.output.sha256
+    assert view.input_clip_id == clip.clip_id
+    assert views_for_clip(pipeline["clip"], [pipeline["out"]]) == [
+        pipeline["view"].with_name(pipeline["view"].name + ".cosmos_view.v1.json")
+    ]
+    table = sha_map(pipeline["out"])
+    assert {a.kind for a in table.values()} == {"clip", "view", "optimized"}
+    assert len(sha_map(pipeline["out"], kind="clip")) == 2
+
+
+def test_verify_then_tamper(pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(pipeline["out"], copy)
+    assert verify(copy).ok
+    assert cli("provenance", "verify", copy).code == 0
+    changed = copy / "views" / pipeline["view"].name
+    changed.write_bytes(changed.read_bytes() + b"tampered")
+    deleted = copy / pipeline["clip"].name
+    deleted.with_name(deleted.name + ".cosmos_clip.v1.json").unlink()
+    report = verify(copy)
+    assert [Path(p.split(" (")[0]) for p in report.changed_media] == [changed.resolve()]
+    assert report.orphaned_media == (str(deleted.resolve()),)
+    assert report.missing_media == ()
+    result = cli("provenance", "verify", copy, "--json")
+    assert result.code == 3
+    assert json.loads(result.stdout)["ok"] is False
+
+
+def test_moved_tree_still_resolves(pipeline: dict[str, Path], tmp_path: Path) -> None:
+    moved = tmp_path / "moved"
+    shutil.copytree(pipeline["out"], moved)
+    report = verify(moved)
+    assert report.ok, report
+
+
+def test_identifier_errors_exit_3(pipeline: dict[str, Path], cli: CliRunner) -> None:
+    unknown = cli("lineage", "chain", "ffffffffffff", "--in", pipeline["out"])
+    assert unknown.code == 3
+    assert "unknown identifier" in unknown.stderr
+    with pytest.raises(InvalidInputError, match="unknown identifier"):
+        build_index(pipeline["out"]).chain("view-none-00000000")
+
+
+def test_index_write_and_empty(pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner) -> None:
+    target = tmp_path / "lineage.json"
+    result = cli("lineage", "build", pipeline["out"], "-o", target, "--json")
+    assert result.code == 0, result.stderr
+    written = json.loads(target.read_text(encoding="utf-8"))
+    assert written["schema"] == "cosmos-lineage-index-v1"
+    assert written["node_count"] == 5
+    assert written["edge_count"] == 3
+    empty = LineageIndex()
+    assert empty.to_dict()["node_count"] == 0
