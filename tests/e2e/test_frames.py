@@ -7,6 +7,7 @@ own libraries, so their frames must be closest to the reference frame of the req
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 from collections.abc import Iterator
@@ -138,6 +139,12 @@ def _distance(left: bytes, right: bytes) -> float:
 @pytest.fixture
 def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     name: str = request.param
+    module = {"pyav": "av", "torchcodec": "torchcodec"}.get(name)
+    if module is not None and importlib.util.find_spec(module) is None:
+        pytest.skip(
+            f"the {name} backend is not installed (pip install 'polli-cosmos[video-"
+            f"{'av' if name == 'pyav' else 'torchcodec'}]')"
+        )
     monkeypatch.setenv("COSMOS_VIDEO_BACKEND", name)
     yield name
 
