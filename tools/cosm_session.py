@@ -50,6 +50,9 @@ class SessionSpec:
     epoch_seconds: float = 1723559236.0
     session_name: str = "SESSION"
     corrupt_meta_seconds: Sequence[int] = field(default_factory=tuple)
+    # x264 CRF of the tiles; ``None`` stores them losslessly (``-qp 0``), which tests compare
+    # pixel by pixel. Benchmarks of long sessions use a CRF to keep the files small.
+    tile_crf: int | None = None
 
     @property
     def stitched_size(self) -> tuple[int, int]:

@@ -25,7 +25,7 @@ from cosmos.core.provenance.lineage import (
 from cosmos.sdk._boundary import unwrap_or_raise
 from cosmos.sdk.errors import InvalidInputError
 from cosmos.shell.fs import atomic_write_text
-from cosmos.shell.provenance import scan
+from cosmos.shell.provenance import collector_paused, scan
 
 
 class LineageIndex:
@@ -40,9 +40,16 @@ class LineageIndex:
         self.nodes: dict[str, Node] = dict(nodes or {})
         self.edges: list[Edge] = list(edges or [])
         self.warnings: list[str] = list(warnings or [])
+        self._cached: tuple[tuple[int, int, int], LineageGraph] | None = None
 
     def _graph(self) -> LineageGraph:
-        return LineageGraph(nodes=self.nodes, edges=self.edges, warnings=self.warnings)
+        # The adjacency tables are built once per shape of the graph, so a query costs the
+        # walk, not a pass over every edge; filling nodes or edges by hand rebuilds them.
+        key = (id(self.edges), len(self.edges), len(self.nodes))
+        if self._cached is None or self._cached[0] != key:
+            graph = LineageGraph(nodes=self.nodes, edges=self.edges, warnings=self.warnings)
+            self._cached = (key, graph)
+        return self._cached[1]
 
     def resolve(self, identifier: str) -> str:
         """Return the sha256 of a full sha256, unique prefix or artifact id; else ``ValueError``."""
@@ -82,9 +89,10 @@ def build_index(*dirs: str | Path) -> LineageIndex:
             raise InvalidInputError(
                 f"{root} does not exist or is not a folder; pass output folders"
             )
-    found = scan(roots)
-    graph = build_graph((record.head for record in found.records), found.malformed)
-    return LineageIndex(graph.nodes, graph.edges, graph.warnings)
+    with collector_paused():
+        found = scan(roots)
+        graph = build_graph((record.head for record in found.records), found.malformed)
+        return LineageIndex(graph.nodes, graph.edges, graph.warnings)
 
 
 __all__ = ["Edge", "LineageIndex", "Node", "build_index"]

@@ -86,7 +86,7 @@ def views_for_clip(clip: str | Path, search_dirs: Sequence[str | Path] | None = 
     sha = document.output.sha256 if document else _sha256_file(source)
     roots = [_existing_folder(d) for d in (search_dirs or [source.parent])]
     return sorted(
-        record.sidecar
+        Path(record.sidecar)
         for record in scan(roots).records
         if record.head.kind == "view" and record.head.source_sha256 == sha
     )

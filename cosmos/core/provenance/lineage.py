@@ -77,18 +77,26 @@ class LineageGraph:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _parents: dict[str, list[str]] | None = None
+    _children: dict[str, list[str]] | None = None
 
     def parents(self) -> dict[str, list[str]]:
-        table: dict[str, list[str]] = defaultdict(list)
-        for edge in self.edges:
-            table[edge.target].append(edge.source)
-        return table
+        """Sources of each sha256; built on first use, so keep edges unchanged afterwards."""
+        if self._parents is None:
+            table: dict[str, list[str]] = defaultdict(list)
+            for edge in self.edges:
+                table[edge.target].append(edge.source)
+            self._parents = table
+        return self._parents
 
     def children(self) -> dict[str, list[str]]:
-        table: dict[str, list[str]] = defaultdict(list)
-        for edge in self.edges:
-            table[edge.source].append(edge.target)
-        return table
+        """Products of each sha256; built on first use, so keep edges unchanged afterwards."""
+        if self._children is None:
+            table: dict[str, list[str]] = defaultdict(list)
+            for edge in self.edges:
+                table[edge.source].append(edge.target)
+            self._children = table
+        return self._children
 
 
 def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> LineageGraph:
