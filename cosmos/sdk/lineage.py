@@ -44,7 +44,7 @@ class LineageIndex:
 
     def _graph(self) -> LineageGraph:
         # The adjacency tables are built once per shape of the graph, so a query costs the
-        # walk, not a pass over every edge; filling nodes or edges by hand rebuilds them.
+        # walk and not a pass over every edge. Filling nodes or edges by hand rebuilds them.
         key = (id(self.edges), len(self.edges), len(self.nodes))
         if self._cached is None or self._cached[0] != key:
             graph = LineageGraph(nodes=self.nodes, edges=self.edges, warnings=self.warnings)
@@ -68,7 +68,7 @@ class LineageIndex:
         return chain(self._graph(), self.resolve(identifier))
 
     def tree(self, identifier: str) -> dict[str, Any]:
-        """The node as a dict with a nested ``sources`` list (upstream); cycles stop."""
+        """Return the node as a dict with a nested ``sources`` list (upstream); cycles stop."""
         return tree(self._graph(), self.resolve(identifier))
 
     def to_dict(self) -> dict[str, Any]:

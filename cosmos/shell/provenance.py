@@ -71,8 +71,8 @@ class SidecarRecord:
     """One readable sidecar: its head for the graph and what verify needs.
 
     ``output`` is the media path relative to the sidecar's folder when the sidecar records a
-    ``relpath`` (so a moved tree resolves), else the path as recorded; ``recorded_output`` is the
-    path as recorded.
+    ``relpath``, so a moved tree resolves; otherwise it is the path as recorded.
+    ``recorded_output`` is always the path as recorded.
     """
 
     head: SidecarHead
@@ -131,7 +131,7 @@ def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while many acyclic objects are created.
 
     Its full passes walk every live object, so on 100,000 sidecars they made the scan grow
-    faster than the number of files; the records hold no reference cycles.
+    faster than the number of files. The records contain no reference cycles.
     """
     was_enabled = gc.isenabled()
     gc.disable()

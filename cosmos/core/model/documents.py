@@ -1,7 +1,7 @@
 """Sidecar and run documents, as msgspec Structs.
 
 Field names are a compatibility contract with existing sidecar readers; new fields are added,
-never renamed. ``schemas/`` holds the JSON Schemas generated from these types
+never renamed. ``schemas/`` contains the JSON Schemas generated from these types
 (``just schemas``), and a test fails when a committed schema drifts from its Struct.
 """
 
@@ -94,7 +94,7 @@ class EncoderAttempt(msgspec.Struct, frozen=True):
 
 
 class ClipEncode(msgspec.Struct, frozen=True):
-    """How a clip was encoded. ``crf`` is the effective value, after mode and profile defaults."""
+    """Encoder settings of a clip; ``crf`` is the value in force after mode and profile defaults."""
 
     impl: str
     filtergraph: str
@@ -152,7 +152,7 @@ ClipStatus = Literal["produced", "failed", "skipped", "planned"]
 
 
 class ClipOutcome(msgspec.Struct, frozen=True):
-    """What happened to one clip of a run; ``reason`` is set for failed and skipped clips."""
+    """Outcome of one clip of a run; ``reason`` is set for failed and skipped clips."""
 
     name: str
     status: ClipStatus
@@ -318,7 +318,7 @@ class OptimizeInputRecord(msgspec.Struct, frozen=True):
 
 
 class OptimizeOutcome(msgspec.Struct, frozen=True):
-    """What happened to one input: ``produced``, ``failed`` (with ``reason``) or ``planned``."""
+    """Outcome of one input: ``produced``, ``failed`` (with ``reason``) or ``planned``."""
 
     source: str
     status: ClipStatus
@@ -404,7 +404,7 @@ class ViewEncode(msgspec.Struct, frozen=True):
 
 
 class JobRef(msgspec.Struct, frozen=True):
-    """Which job made a view: its position in the jobs list and its own id, if any."""
+    """Reference to the job that made a view: its position in the jobs list and its own id."""
 
     index: int
     kind: str
@@ -486,9 +486,9 @@ class PlannedView(msgspec.Struct, frozen=True):
 
 
 class ProcessCropStage(msgspec.Struct, frozen=True):
-    """The crop stage of a process plan; geometry is decided when the clips exist.
+    """The crop stage of a process plan. Geometry is decided when the clips exist.
 
-    With ``default_job`` the planned names assume a 1080 px square; a clip whose shorter side
+    With ``default_job`` the planned names assume a 1080 px square. A clip whose shorter side
     is under 1080 px gets a square of that side, and its name says so.
     """
 
@@ -507,3 +507,172 @@ class ProcessDryRunPlan(msgspec.Struct, frozen=True):
     side_effects: SideEffects
     ingest: IngestDryRunPlan
     crop: ProcessCropStage
+
+
+class PreviewSourceRecord(msgspec.Struct, frozen=True):
+    """The clip a preview shows: ``path`` as given, ``resolved_path`` absolute.
+
+    ``sha256`` is recorded only when the preview was asked to hash its sources.
+    """
+
+    path: str
+    resolved_path: str
+    sha256: str | None
+    bytes: int
+
+
+class PreviewTimeline(msgspec.Struct, frozen=True):
+    """Frames of the clip from its packet index; seconds count from the first frame."""
+
+    frame_count: int
+    last_frame_sec: float
+    duration_sec: float
+
+
+class PreviewViewRecord(msgspec.Struct, frozen=True):
+    """One crop job as the preview draws it: the rectangle the crop run would cut.
+
+    ``number`` is the badge and legend number (from 1); ``label`` the name drawn in the images.
+    """
+
+    number: int
+    label: str
+    view_id: str | None
+    job_index: int
+    kind: str
+    colour: str
+    rect: CropRect
+    requested: dict[str, float | int | bool | None]
+    source_size: list[int]
+    trim: CropTrim
+    warnings: list[str]
+    annotations: dict[str, Any]
+
+
+class PreviewTimeRecord(msgspec.Struct, frozen=True):
+    """A resolved time: a selector for one view (``kind`` selector) or a stack time (stack).
+
+    ``requested_sec`` is the time asked for before clamping; ``time_sec`` the start of the frame
+    shown; ``frame`` its image, relative to the plan's folder.
+    """
+
+    kind: Literal["selector", "stack"]
+    selector: str | None
+    stack_time_sec: float | None
+    view_number: int | None
+    requested_sec: float
+    frame_index: int
+    time_sec: float
+    warnings: list[str]
+    frame: str
+
+
+class PreviewFrameRecord(msgspec.Struct, frozen=True):
+    """A decoded source frame saved as PNG, at full source size, with nothing drawn on it."""
+
+    path: str
+    relpath: str
+    frame_index: int
+    time_sec: float
+
+
+class PreviewPictureRecord(msgspec.Struct, frozen=True):
+    """Where a scaled frame lies in a rendered image, in image pixels.
+
+    A source pixel ``(sx, sy)`` of that frame lands at
+    ``(x + round(sx * width / frame width), y + round(sy * height / frame height))``.
+    """
+
+    view_number: int | None
+    frame_index: int
+    time_sec: float
+    x: int
+    y: int
+    width: int
+    height: int
+    scale: float
+
+
+class PreviewImageRecord(msgspec.Struct, frozen=True):
+    """A contact sheet (one selector, every view) or a stacked overlay (one frame, every view)."""
+
+    kind: Literal["sheet", "stacked"]
+    path: str
+    relpath: str
+    selector: str | None
+    stack_times_sec: list[float]
+    width: int
+    height: int
+    columns: int
+    rows: int
+    pictures: list[PreviewPictureRecord]
+    inputs: list[str]
+    filter_graph: str
+
+
+class PreviewPlanDocument(msgspec.Struct, frozen=True):
+    """``preview_plan.v1.json``: what a crop preview of one clip shows, and where."""
+
+    schema_version: str
+    preview_run_id: str
+    dry_run: bool
+    bundle_dir: str
+    source: PreviewSourceRecord
+    video: VideoFacts
+    timeline: PreviewTimeline
+    selectors: list[str]
+    stack_times_sec: list[float]
+    views: list[PreviewViewRecord]
+    times: list[PreviewTimeRecord]
+    frames: list[PreviewFrameRecord]
+    sheets: list[PreviewImageRecord]
+    stacked: list[PreviewImageRecord]
+    warnings: list[str]
+
+
+class PreviewOptionsRecord(msgspec.Struct, frozen=True):
+    """The render options of a preview run, after validation."""
+
+    frame_selectors: list[str]
+    stack_times_sec: list[float]
+    render_max_width: int
+    grid_step_px: int
+    show_rulers: bool
+    show_crosshair: bool
+    alpha: float
+    dry_run: bool
+    include_source_sha: bool
+
+
+class PreviewSummary(msgspec.Struct, frozen=True):
+    """How many clips and views a preview run covered and how many images it wrote."""
+
+    clips: int
+    views: int
+    frames: int
+    sheets: int
+    stacked: int
+
+
+class PreviewRunDocument(msgspec.Struct, frozen=True):
+    """``cosmos_crop_preview_run.v1.json``: one preview run and the plan of every clip.
+
+    ``font_file`` is the font drawtext used; null means fontconfig chose one.
+    """
+
+    schema_version: str
+    preview_run_id: str
+    tool: str
+    version: str
+    git: str | None
+    time: str
+    output_dir: str
+    dry_run: bool
+    selectors: list[str]
+    stack_times_sec: list[float]
+    options: PreviewOptionsRecord
+    font_file: str | None
+    ffmpeg: FfmpegInfo
+    system: SystemInfo
+    clips: list[PreviewPlanDocument]
+    summary: PreviewSummary

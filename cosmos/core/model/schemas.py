@@ -1,6 +1,6 @@
 """JSON Schemas of the documents, generated from their Structs.
 
-``schemas/`` holds the committed output of :func:`render_schemas`; ``just schemas`` rewrites it
+``schemas/`` contains the committed output of :func:`render_schemas`; ``just schemas`` rewrites it
 and a test fails when the two differ.
 """
 
@@ -17,6 +17,8 @@ from cosmos.core.model.documents import (
     OptimizedDocument,
     OptimizeDryRunPlan,
     OptimizeRunDocument,
+    PreviewPlanDocument,
+    PreviewRunDocument,
     ProcessDryRunPlan,
     ViewDocument,
 )
@@ -32,6 +34,8 @@ DOCUMENT_TYPES: dict[str, type[msgspec.Struct]] = {
     "cosmos_crop_run.v1": CropRunDocument,
     "cosmos_crop_dry_run": CropDryRunPlan,
     "cosmos_process_dry_run.v1": ProcessDryRunPlan,
+    "cosmos_crop_preview_run.v1": PreviewRunDocument,
+    "preview_plan.v1": PreviewPlanDocument,
 }
 
 

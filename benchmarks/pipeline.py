@@ -1,0 +1,324 @@
+"""Benchmark ingest (COSM), crop and optimize against the hand-written FFmpeg command, and the
+lineage index over many sidecars.
+
+Usage: ``python -m benchmarks.pipeline [--runs N] [--case NAME ...] [--markdown FILE]``.
+
+For each media case the reference is the exact FFmpeg argv Cosmos plans (read from a dry run),
+without its progress output and writing to a plain file: what a person would type by hand. The
+candidate is the whole ``cosmos`` process (interpreter start, probes, encoder probes, hashing,
+sidecars and run documents included). Commands run in alternation, ``--runs`` times; the table
+lists medians and the ratio candidate over reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.measure import Command, run_timed
+from benchmarks.media import CLIP_1080P, bench_cache, ensure_clip
+from tools.cosm_session import SessionClip, SessionSpec, generate_session
+
+COSMOS = (sys.executable, "-m", "cosmos")
+LINEAR_GROWTH_LIMIT = 11.0
+SESSION_SPEC = SessionSpec(
+    fps=30,
+    tile_width=960,
+    tile_height=540,
+    clips=(SessionClip("MINUTE", 0, 1800),),
+    tile_crf=23,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MediaCase:
+    """A Cosmos command, the dry-run plan it writes, and the limit on its ratio."""
+
+    name: str
+    summary: str
+    cosmos_args: Callable[[Path], list[str]]
+    plan_name: str
+    limit: float
+    reference_faststart: bool = True
+
+
+def _session() -> Path:
+    root = bench_cache() / "cosm-minute-960x540"
+    if not (root / "SESSION.xml").is_file():
+        print(f"generating a 60 s COSM session with 960x540 tiles into {root}", file=sys.stderr)
+        generate_session(root, SESSION_SPEC)
+    return root
+
+
+def _remux_source() -> Path:
+    """A file of about 100 MB with its moov atom at the end."""
+    path = bench_cache() / "remux-100mb.mp4"
+    if path.is_file():
+        return path
+    argv = [
+        "ffmpeg",
+        "-v",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=1920x1080:rate=30",
+        "-t",
+        "40",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-crf",
+        "8",
+        "-pix_fmt",
+        "yuv420p",
+        str(path),
+    ]
+    subprocess.run(argv, check=True)  # noqa: S603
+    return path
+
+
+def _cases() -> list[MediaCase]:
+    clip = ensure_clip(CLIP_1080P)
+    return [
+        MediaCase(
+            "ingest-cosm",
+            "ingest of a 60 s COSM session (960x540 tiles) to 1280x720, throughput profile",
+            lambda out: [
+                "ingest",
+                "run",
+                "--input-dir",
+                str(_session()),
+                "--output-dir",
+                str(out),
+                "--width",
+                "1280",
+                "--height",
+                "720",
+                "--profile",
+                "throughput",
+            ],
+            "cosmos_ingest_dry_run.v1.json",
+            1.05,
+        ),
+        MediaCase(
+            "crop-1080p-20s",
+            "1080x1080 square crop of 20 s of the 1080p clip",
+            lambda out: [
+                "crop",
+                "run",
+                "--input",
+                str(clip),
+                "--out-dir",
+                str(out),
+                "--size",
+                "1080",
+                "--trim-end",
+                "20",
+            ],
+            "cosmos_crop_dry_run.json",
+            1.03,
+        ),
+        MediaCase(
+            "transcode-1080p-20s",
+            "transcode of the first 20 s of the 1080p clip to 720p (the clip cut to 20 s first)",
+            lambda out: [
+                "optimize",
+                "run",
+                "--input",
+                str(_first_20s(clip)),
+                "--out-dir",
+                str(out),
+                "--target-height",
+                "720",
+                "--force",
+            ],
+            "cosmos_optimize_dry_run.json",
+            1.03,
+        ),
+        MediaCase(
+            "remux-100mb",
+            "remux of a ~100 MB 1080p file with its moov atom at the end",
+            lambda out: [
+                "optimize",
+                "run",
+                "--input",
+                str(_remux_source()),
+                "--out-dir",
+                str(out),
+                "--force",
+            ],
+            "cosmos_optimize_dry_run.json",
+            2.5,
+            reference_faststart=False,
+        ),
+    ]
+
+
+def _first_20s(clip: Path) -> Path:
+    path = bench_cache() / "clip-1080p-20s.mp4"
+    if not path.is_file():
+        argv = ["ffmpeg", "-v", "error", "-y", "-i", str(clip), "-t", "20", "-c", "copy", str(path)]
+        subprocess.run(argv, check=True)  # noqa: S603
+    return path
+
+
+def _reference_argv(plan_path: Path, output: Path, faststart: bool) -> list[str]:
+    """Turn the planned argv into the hand-written command: no progress, a plain output."""
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    argv: list[str] = list(plan["commands"][0]["argv"])
+    for flag in ("-progress", "-nostats"):
+        if flag in argv:
+            position = argv.index(flag)
+            del argv[position : position + (2 if flag == "-progress" else 1)]
+    if not faststart and "-movflags" in argv:
+        position = argv.index("-movflags")
+        del argv[position : position + 2]
+    argv[-1] = str(output)
+    return argv
+
+
+@dataclass(slots=True)
+class Row:
+    name: str
+    summary: str
+    reference: float
+    candidate: float
+    limit: float
+
+    @property
+    def ratio(self) -> float:
+        return self.candidate / self.reference
+
+
+def run_media_case(case: MediaCase, runs: int, scratch: Path) -> Row:
+    plan_dir = scratch / f"{case.name}-plan"
+    shutil.rmtree(plan_dir, ignore_errors=True)
+    run_timed(Command("plan", (*COSMOS, *case.cosmos_args(plan_dir), "--dry-run")))
+    reference_out = scratch / f"{case.name}-reference.mp4"
+    reference = Command(
+        "reference",
+        tuple(_reference_argv(plan_dir / case.plan_name, reference_out, case.reference_faststart)),
+    )
+    candidate_dir = scratch / f"{case.name}-cosmos"
+    candidate = Command("cosmos", (*COSMOS, *case.cosmos_args(candidate_dir), "--plain"))
+    times: dict[str, list[float]] = {"reference": [], "cosmos": []}
+    for repetition in range(runs):
+        order = (reference, candidate) if repetition % 2 == 0 else (candidate, reference)
+        for command in order:
+            shutil.rmtree(candidate_dir, ignore_errors=True)
+            reference_out.unlink(missing_ok=True)
+            times[command.label].append(run_timed(command).seconds)
+    return Row(
+        case.name,
+        case.summary,
+        statistics.median(times["reference"]),
+        statistics.median(times["cosmos"]),
+        case.limit,
+    )
+
+
+def _write_sidecars(root: Path, clips: int) -> None:
+    """Write ``clips`` clip sidecars, a view per clip and an optimized file per view."""
+    for number in range(clips):
+        folder = root / f"{number // 1000:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        clip_sha = f"{number:016x}".rjust(64, "a")
+        view_sha = f"{number:016x}".rjust(64, "b")
+        optimized_sha = f"{number:016x}".rjust(64, "c")
+        documents = (
+            ("clip", f"c{number}.mp4.cosmos_clip.v1.json", clip_sha, "f" * 64),
+            ("view", f"v{number}.mp4.cosmos_view.v1.json", view_sha, clip_sha),
+            ("optimized", f"o{number}.mp4.cosmos_optimized.v1.json", optimized_sha, view_sha),
+        )
+        for kind, name, sha, source in documents:
+            document = {
+                f"{kind}_id": f"{kind}-{number}-{sha[:8]}",
+                "output": {"path": str(folder / name[:-19]), "relpath": name[:-19], "sha256": sha},
+                "source": {"path": "src", "sha256": source},
+            }
+            (folder / name).write_text(json.dumps(document), encoding="utf-8")
+
+
+def run_lineage(scratch: Path) -> list[str]:
+    from cosmos.sdk.lineage import build_index
+
+    lines = []
+    timings: dict[int, float] = {}
+    for clips in (3334, 33334):
+        root = scratch / f"lineage-{clips}"
+        if not root.is_dir():
+            _write_sidecars(root, clips)
+        samples = []
+        for _ in range(3):
+            started = time.perf_counter()
+            index = build_index(root)
+            samples.append(time.perf_counter() - started)
+        timings[clips * 3] = statistics.median(samples)
+        target = next(iter(index.nodes))
+        queries = []
+        for _ in range(20):
+            started = time.perf_counter()
+            index.chain(target)
+            queries.append(time.perf_counter() - started)
+        query = statistics.median(queries)
+        verdict = "pass" if timings[clips * 3] < 10 and query < 0.05 else "FAIL"
+        lines.append(
+            f"| lineage, {clips * 3} sidecars | build {timings[clips * 3]:.2f} s | "
+            f"chain query {query * 1000:.3f} ms | {verdict} (build < 10 s, query < 50 ms) |"
+        )
+    growth = timings[100002] / timings[10002]
+    lines.append(
+        f"| lineage growth 10k -> 100k | {growth:.1f}x for 10x the sidecars | | "
+        f"{'pass' if growth <= 10 else 'FAIL'} (at most linear) |"
+    )
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--case", action="append", default=[])
+    parser.add_argument("--markdown", type=Path)
+    args = parser.parse_args(argv)
+    scratch = bench_cache() / "pipeline-scratch"
+    scratch.mkdir(parents=True, exist_ok=True)
+
+    lines = [
+        "| case | reference (median s) | cosmos (median s) | ratio | target |",
+        "|---|---|---|---|---|",
+    ]
+    for case in _cases():
+        if args.case and case.name not in args.case:
+            continue
+        row = run_media_case(case, args.runs, scratch)
+        verdict = "pass" if row.ratio <= row.limit else "FAIL"
+        lines.append(
+            f"| {row.name}: {row.summary} | {row.reference:.2f} | {row.candidate:.2f} | "
+            f"{row.ratio:.3f} | {verdict} (at most {row.limit:g}x) |"
+        )
+        print(lines[-1], flush=True)
+    if not args.case or "lineage" in args.case:
+        lines.append("")
+        lines.append("| case | build | query | target |")
+        lines.append("|---|---|---|---|")
+        lines += run_lineage(scratch)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
