@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -21,6 +22,8 @@ from cosmos.cli.output import (
 from cosmos.crop.curated_views import parse_curated_views
 from cosmos.crop.jobs import parse_jobs_json
 from cosmos.sdk.crop import CropJob, CropResult, RectCropJob, crop_pairs, crop_run
+from cosmos.sdk.preview import PreviewRunResult, RenderOptions, preview_curated_views
+from cosmos.sdk.preview import preview as preview_videos
 
 app = App(name="crop", help="Cut square or rectangular views out of videos.")
 
@@ -222,3 +225,222 @@ def curated_views(
         command=command_line(),
     )
     return report(result, mode)
+
+
+DEFAULT_FRAMES = ("start", "mid", "end")
+DEFAULT_STACK_TIMES = (0.0,)
+
+
+def report_preview(result: PreviewRunResult, mode: str) -> int:
+    """Print a preview result in the chosen output mode and return the exit status."""
+    rows = [
+        ("run", result.run_path),
+        *(("plan", path) for path in result.clip_plan_paths),
+        *(("frame", path) for path in result.frame_paths),
+        *(("sheet", path) for path in result.sheet_paths),
+        *(("stacked", path) for path in result.stacked_paths),
+    ]
+    if mode == "json":
+        print_json(
+            {
+                "run_id": result.run_id,
+                "dry_run": result.dry_run,
+                "run_document": str(result.run_path),
+                "clip_plans": [str(p) for p in result.clip_plan_paths],
+                "frames": [str(p) for p in result.frame_paths],
+                "sheets": [str(p) for p in result.sheet_paths],
+                "stacked": [str(p) for p in result.stacked_paths],
+            }
+        )
+    elif mode == "plain":
+        print_plain([[kind, str(path)] for kind, path in rows])
+    else:
+        for kind, path in rows:
+            if kind != "frame":
+                print(f"{kind:<8} {path}")
+        print(f"run {result.run_id}: {len(result.frame_paths)} frames decoded")
+    return EXIT_OK
+
+
+@Parameter(name="*")
+@dataclass(frozen=True, kw_only=True)
+class RenderFlags:
+    """Flags shared by both preview commands."""
+
+    frame: Annotated[list[str] | None, Parameter(name="--frame", negative="")] = None
+    """Frame selector of a contact sheet; repeat for several (default: start, mid, end).
+    start, mid or end with an optional signed offset in seconds (end-0.5), or a time in
+    seconds (12.5)."""
+
+    stack_time: Annotated[list[float] | None, Parameter(name="--stack-time", negative="")] = None
+    """Time in seconds of a stacked overlay; repeat for several (default: 0)."""
+
+    render_max_width: Annotated[int, Parameter(name="--render-max-width")] = 1600
+    """Largest width of a drawn frame in pixels, 160 to 16384."""
+
+    grid_step_px: Annotated[int, Parameter(name="--grid-step-px")] = 400
+    """Grid spacing in source pixels; 0 draws no grid."""
+
+    rulers: Annotated[bool, Parameter(name="--rulers")] = True
+    """Label the frame edges in source pixels."""
+
+    crosshair: Annotated[bool, Parameter(name="--crosshair")] = True
+    """Mark the centre of each crop."""
+
+    alpha: Annotated[float, Parameter(name="--alpha")] = 0.25
+    """Opacity of the crop fill, 0 to 1."""
+
+    source_sha: Annotated[bool, Parameter(name="--source-sha", negative="")] = False
+    """Record the sha256 of each source in its plan (reads the whole file)."""
+
+    dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False
+    """Plan only: write the run document and the plans, decode and draw nothing."""
+
+    def options(self) -> RenderOptions:
+        frames = self.frame if self.frame is not None else DEFAULT_FRAMES
+        stack_times = self.stack_time if self.stack_time is not None else DEFAULT_STACK_TIMES
+        return RenderOptions(
+            frame_selectors=list(frames),
+            stack_times_sec=list(stack_times),
+            render_max_width=self.render_max_width,
+            grid_step_px=self.grid_step_px,
+            show_rulers=self.rulers,
+            show_crosshair=self.crosshair,
+            alpha=self.alpha,
+            dry_run=self.dry_run,
+            include_source_sha=self.source_sha,
+        )
+
+
+@app.command
+def preview(
+    *,
+    input: Annotated[list[Path], Parameter(name="--input", negative="")],
+    out: Annotated[Path, Parameter(name="--out")],
+    jobs_file: Annotated[Path | None, Parameter(name="--jobs-file")] = None,
+    crop_mode: Annotated[Literal["square", "rect"] | None, Parameter(name="--crop-mode")] = None,
+    size: Annotated[int | None, Parameter(name="--size")] = None,
+    offset_x: Annotated[float | None, Parameter(name="--offset-x")] = None,
+    offset_y: Annotated[float | None, Parameter(name="--offset-y")] = None,
+    center_x: Annotated[float | None, Parameter(name="--center-x")] = None,
+    center_y: Annotated[float | None, Parameter(name="--center-y")] = None,
+    x0: Annotated[float | None, Parameter(name="--x0")] = None,
+    y0: Annotated[float | None, Parameter(name="--y0")] = None,
+    width: Annotated[float | None, Parameter(name="--width")] = None,
+    height: Annotated[float | None, Parameter(name="--height")] = None,
+    px: Annotated[bool, Parameter(name="--px", negative="")] = False,
+    trim_start: Annotated[float | None, Parameter(name="--trim-start")] = None,
+    trim_end: Annotated[float | None, Parameter(name="--trim-end")] = None,
+    render: RenderFlags = RenderFlags(),
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> int:
+    """Draw crop jobs on their source frames: contact sheets and stacked overlays, no encode.
+
+    Jobs are given as for `cosmos crop run`. Without job flags the default crop is previewed: a
+    centred square of 1080 px, or of the frame's shorter side when smaller. Each input gets a
+    folder `preview_<stem>_<8 hex>` under --out with preview_plan.v1.json, frames/, sheets/ (one
+    sheet per --frame, every view) and stacked/ (every view on one frame per --stack-time).
+    Exit status: 0 written, 2 bad job or option, 3 invalid input, 4 FFmpeg missing, 5 a render
+    failed.
+
+    Parameters
+    ----------
+    input
+        Video file; repeat for several.
+    out
+        Output folder; created when missing.
+    jobs_file
+        JSON jobs file (see docs/crop.md); replaces the inline job flags.
+    crop_mode
+        square or rect, for the inline job (default square).
+    size
+        Side of the square in pixels (default 1080).
+    offset_x
+        Horizontal offset in the free margin, -1 (left) to 1 (right).
+    offset_y
+        Vertical offset in the free margin, -1 (top) to 1 (bottom).
+    center_x
+        Horizontal centre as a fraction of the frame width.
+    center_y
+        Vertical centre as a fraction of the frame height.
+    x0
+        Rect left edge.
+    y0
+        Rect top edge.
+    width
+        Rect width.
+    height
+        Rect height.
+    px
+        Rect values are pixels instead of fractions.
+    trim_start
+        Start of the view in seconds; the start, mid and end selectors follow the trim.
+    trim_end
+        End of the view in seconds.
+    render
+        Render flags, shared with the other preview command.
+    json
+        Print the written files as one JSON document on stdout.
+    plain
+        Print one file per line: kind, path.
+    """
+    mode = output_mode(json, plain)
+    inline = (size, offset_x, offset_y, center_x, center_y, x0, y0, width, height)
+    inline_given = any(v is not None for v in (*inline, trim_start, trim_end, crop_mode)) or px
+    if jobs_file is not None:
+        jobs: list[CropJob] | list[RectCropJob] | list[CropJob | RectCropJob] = parse_jobs_json(
+            jobs_file
+        )
+    elif inline_given:
+        jobs = [
+            _inline_job(
+                crop_mode or "square",
+                size=size,
+                offsets=(offset_x, offset_y),
+                centres=(center_x, center_y),
+                rect=(x0, y0, width, height),
+                px=px,
+                trims=(trim_start, trim_end),
+            )
+        ]
+    else:
+        jobs = []
+    return report_preview(preview_videos(input, jobs, out, options=render.options()), mode)
+
+
+@app.command(name="curated-views-preview")
+def curated_views_preview(
+    *,
+    spec: Annotated[Path, Parameter(name="--spec")],
+    source_root: Annotated[Path, Parameter(name="--source-root")],
+    out: Annotated[Path, Parameter(name="--out")],
+    clip_pattern: Annotated[str, Parameter(name="--clip-pattern")] = "{date}/8k/{clip}.mp4",
+    render: RenderFlags = RenderFlags(),
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
+) -> int:
+    """Preview every view of a curated view spec, all in one preview run.
+
+    Views of one source clip share its folder under --out, as in `cosmos crop preview`.
+
+    Parameters
+    ----------
+    spec
+        Curated view spec (JSON with a views list).
+    source_root
+        Folder the clip pattern is relative to.
+    out
+        Output folder; created when missing.
+    clip_pattern
+        Path of a view's source under --source-root; {date} becomes e.g. Apr25, {clip} the clip.
+    render
+        Render flags, shared with the other preview command.
+    json
+        Print the written files as one JSON document on stdout.
+    plain
+        Print one file per line: kind, path.
+    """
+    mode = output_mode(json, plain)
+    pairs = parse_curated_views(spec, source_root, clip_pattern=clip_pattern)
+    return report_preview(preview_curated_views(pairs, out, options=render.options()), mode)

@@ -12,11 +12,17 @@ import cosmos.sdk
 
 SDK_MODULES = [
     "cosmos.sdk",
+    "cosmos.sdk.crop",
     "cosmos.sdk.errors",
     "cosmos.sdk.ingest",
+    "cosmos.sdk.lineage",
+    "cosmos.sdk.optimize",
+    "cosmos.sdk.preview",
     "cosmos.sdk.profiles",
     "cosmos.sdk.provenance",
     "cosmos.sdk.video",
+    "cosmos.crop.jobs",
+    "cosmos.crop.curated_views",
 ]
 HEAVY_MODULES = ("av", "torch", "torchcodec", "numpy", "cyclopts")
 
@@ -47,7 +53,20 @@ def test_all_resolves(module_name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["ingest", "IngestOptions", "probe_video", "DeterminismProfile", "resolve_profile"]
+    "name",
+    [
+        "ingest",
+        "IngestOptions",
+        "crop",
+        "CropJob",
+        "optimize",
+        "OptimizeOptions",
+        "probe_video",
+        "extract_frames_at_indices",
+        "extract_frames_at_times",
+        "DeterminismProfile",
+        "resolve_profile",
+    ],
 )
 def test_seed_names_exported(name: str) -> None:
     assert name in cosmos.sdk.__all__

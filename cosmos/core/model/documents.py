@@ -512,7 +512,7 @@ class ProcessDryRunPlan(msgspec.Struct, frozen=True):
 class PreviewSourceRecord(msgspec.Struct, frozen=True):
     """The clip a preview shows: ``path`` as given, ``resolved_path`` absolute.
 
-    ``sha256`` is recorded only when the preview was asked to hash its sources.
+    ``sha256`` is recorded only with ``include_source_sha`` (``--source-sha``).
     """
 
     path: str
@@ -552,7 +552,7 @@ class PreviewViewRecord(msgspec.Struct, frozen=True):
 class PreviewTimeRecord(msgspec.Struct, frozen=True):
     """A resolved time: a selector for one view (``kind`` selector) or a stack time (stack).
 
-    ``requested_sec`` is the time asked for before clamping; ``time_sec`` the start of the frame
+    ``requested_sec`` is the time requested, before clamping; ``time_sec`` the start of the frame
     shown; ``frame`` its image, relative to the plan's folder.
     """
 
@@ -577,7 +577,7 @@ class PreviewFrameRecord(msgspec.Struct, frozen=True):
 
 
 class PreviewPictureRecord(msgspec.Struct, frozen=True):
-    """Where a scaled frame lies in a rendered image, in image pixels.
+    """Position and size of a scaled frame in a rendered image, in image pixels.
 
     A source pixel ``(sx, sy)`` of that frame lands at
     ``(x + round(sx * width / frame width), y + round(sy * height / frame height))``.

@@ -1,0 +1,1 @@
+"""Crop previews: frame selectors, render options, cell and sheet layout, overlay filter graphs."""
