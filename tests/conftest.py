@@ -32,6 +32,7 @@ COSMOS_VARIABLES = (
     "COSMOS_PROFILE",
     "COSMOS_VIDEO_BACKEND",
     "COSMOS_VIDEO_FFMPEG_TIMEOUT",
+    "COSMOS_NO_TOOL_CACHE",
 )
 
 
@@ -67,11 +68,13 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _clean_environment() -> Iterator[None]:
-    """Unset the Cosmos variables for the session, before any fixture runs Cosmos."""
+def _clean_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Unset the Cosmos variables for the session, before any fixture runs Cosmos, and keep
+    the tool-facts cache in a folder of this session."""
     with pytest.MonkeyPatch.context() as patch:
         for variable in COSMOS_VARIABLES:
             patch.delenv(variable, raising=False)
+        patch.setenv("COSMOS_CACHE_DIR", str(tmp_path_factory.mktemp("tool-cache")))
         yield
 
 

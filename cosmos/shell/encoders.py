@@ -15,6 +15,7 @@ from cosmos.core.encode.policy import (
 )
 from cosmos.core.errors import ToolUnavailable
 from cosmos.shell.runner import run
+from cosmos.shell.toolcache import remembered
 
 PROBE_TIMEOUT_SECONDS = 20.0
 HW_DECODERS_BY_PLATFORM: dict[str, tuple[str, ...]] = {
@@ -24,24 +25,32 @@ HW_DECODERS_BY_PLATFORM: dict[str, tuple[str, ...]] = {
 }
 
 
-@functools.cache
-def listed_encoders(ffmpeg: Path) -> frozenset[str]:
-    """Return the video encoders ``ffmpeg -encoders`` lists."""
+def _list_encoders(ffmpeg: Path) -> list[str]:
     try:
         completed = run((str(ffmpeg), "-hide_banner", "-encoders"), timeout_seconds=30)
     except OSError:
-        return frozenset()
-    return parse_encoder_list(completed.stdout.decode("utf-8", "replace"))
+        return []
+    return sorted(parse_encoder_list(completed.stdout.decode("utf-8", "replace")))
+
+
+@functools.cache
+def listed_encoders(ffmpeg: Path) -> frozenset[str]:
+    """Return the video encoders ``ffmpeg -encoders`` lists."""
+    return frozenset(remembered(ffmpeg, "encoders", lambda: _list_encoders(ffmpeg), list))
 
 
 @functools.cache
 def encoder_works(ffmpeg: Path, encoder: str, width: int, height: int, pix_fmt: str) -> bool:
     """Encode one frame of the real size and pixel format; ``True`` when FFmpeg succeeds."""
     argv = build_encoder_probe_argv(str(ffmpeg), encoder, width, height, pix_fmt)
-    try:
-        return run(argv, timeout_seconds=PROBE_TIMEOUT_SECONDS).ok
-    except OSError:
-        return False
+
+    def probe() -> bool:
+        try:
+            return run(argv, timeout_seconds=PROBE_TIMEOUT_SECONDS).ok
+        except OSError:
+            return False
+
+    return remembered(ffmpeg, f"encoder-works|{encoder}|{width}x{height}|{pix_fmt}", probe, bool)
 
 
 def select_encoder(
@@ -86,10 +95,14 @@ def hw_decoder_works(ffmpeg: Path, name: str) -> bool:
         "null",
         "-",
     )
-    try:
-        return run(argv, timeout_seconds=PROBE_TIMEOUT_SECONDS).ok
-    except OSError:
-        return False
+
+    def probe() -> bool:
+        try:
+            return run(argv, timeout_seconds=PROBE_TIMEOUT_SECONDS).ok
+        except OSError:
+            return False
+
+    return remembered(ffmpeg, f"hw-decoder-works|{name}", probe, bool)
 
 
 def usable_hw_decoders(ffmpeg: Path, platform: str) -> list[str]:

@@ -13,11 +13,10 @@ from pathlib import Path
 from cosmos.core.model.documents import FfmpegInfo, SystemInfo
 from cosmos.shell.binaries import ResolvedTool
 from cosmos.shell.runner import run
+from cosmos.shell.toolcache import remembered
 
 
-@functools.cache
-def tool_version(path: Path) -> str:
-    """Return the version word of ``ffmpeg -version`` (or ffprobe), or ``unknown``."""
+def _read_version(path: Path) -> str:
     try:
         completed = run((str(path), "-version"), timeout_seconds=30)
     except OSError:
@@ -25,6 +24,12 @@ def tool_version(path: Path) -> str:
     first_line = completed.stdout.decode("utf-8", "replace").partition("\n")[0]
     words = first_line.split()
     return words[2] if len(words) >= 3 and words[1] == "version" else "unknown"
+
+
+@functools.cache
+def tool_version(path: Path) -> str:
+    """Return the version word of ``ffmpeg -version`` (or ffprobe), or ``unknown``."""
+    return remembered(path, "version", lambda: _read_version(path), str)
 
 
 def ffmpeg_info(tool: ResolvedTool) -> FfmpegInfo:
