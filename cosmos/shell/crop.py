@@ -12,7 +12,7 @@ import msgspec
 from returns.result import Failure, Result, Success
 
 import cosmos
-from cosmos.core.crop.geometry import CropGeometry, crop_geometry
+from cosmos.core.crop.geometry import CropGeometry, crop_geometry, crop_rect
 from cosmos.core.crop.jobs import DEFAULT_SIZE, AnyCropJob, CropJob
 from cosmos.core.crop.plan import CROP_CRF, CropPlan, TrimWindow, build_crop_plan, output_names
 from cosmos.core.encode.policy import SOFTWARE_ENCODER, EncoderChoice, encoder_candidates
@@ -25,7 +25,6 @@ from cosmos.core.model.documents import (
     ClipStatus,
     CropDryRunPlan,
     CropJobSummary,
-    CropRect,
     CropRunDocument,
     CropTrim,
     EncoderAttempt,
@@ -149,7 +148,7 @@ def _candidates(profile: DeterminismProfile | None, prefer_hevc_hw: bool) -> tup
     return chain
 
 
-def _fit_default(pair: CropPair, facts: MediaFacts) -> CropPair:
+def fit_default_job(pair: CropPair, facts: MediaFacts) -> CropPair:
     if not pair.fit_default:
         return pair
     shorter = min(facts.probe.width, facts.probe.height)
@@ -180,7 +179,7 @@ def _plan_pairs(
             return result
         indexed[pair.source] = result.unwrap()
 
-    pairs = [_fit_default(pair, indexed[pair.source][0]) for pair in pairs]
+    pairs = [fit_default_job(pair, indexed[pair.source][0]) for pair in pairs]
     names = output_names([(p.source, p.job, p.input_number, p.job_number) for p in pairs])
     planned: list[_Planned] = []
     for pair, name in zip(pairs, names, strict=True):
@@ -220,20 +219,6 @@ def _plan_pairs(
     return Success(planned)
 
 
-def _rect(geometry: CropGeometry) -> CropRect:
-    x, y, w, h = geometry.normalized
-    return CropRect(
-        x=geometry.x,
-        y=geometry.y,
-        w=geometry.width,
-        h=geometry.height,
-        x_norm=round(x, 6),
-        y_norm=round(y, 6),
-        w_norm=round(w, 6),
-        h_norm=round(h, 6),
-    )
-
-
 def _summary(
     item: _Planned, status: ClipStatus, sha256: str | None, sidecar: Path | None, reason: str | None
 ) -> CropJobSummary:
@@ -245,7 +230,7 @@ def _summary(
         view_id=None if isinstance(job, CropJob) else job.view_id,
         output=str(item.plan.output),
         status=status,
-        rect=_rect(item.plan.geometry),
+        rect=crop_rect(item.plan.geometry),
         sha256=sha256,
         sidecar=str(sidecar) if sidecar else None,
         reason=reason,
@@ -427,7 +412,7 @@ def _view_document(
         video=video_facts(output_facts),
         crop=ViewCrop(
             kind="square" if isinstance(job, CropJob) else "rect",
-            rect=_rect(geometry),
+            rect=crop_rect(geometry),
             requested=dict(geometry.requested),
             source_size=[geometry.frame_width, geometry.frame_height],
             trim=CropTrim(

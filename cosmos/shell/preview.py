@@ -41,7 +41,7 @@ from cosmos.core.preview.views import PreviewView
 from cosmos.core.provenance.ids import make_run_id
 from cosmos.shell import fs
 from cosmos.shell.binaries import resolve_tool
-from cosmos.shell.crop import CHROMA_420, CropPair, _fit_default, resolve_trim
+from cosmos.shell.crop import CHROMA_420, CropPair, fit_default_job, resolve_trim
 from cosmos.shell.envinfo import ffmpeg_info, system_info, utc_now
 from cosmos.shell.extract import extract_at_indices
 from cosmos.shell.hashing import sha256_file
@@ -112,7 +112,7 @@ def _plan_clip(
     chroma_420 = (facts.pix_fmt or "yuv420p").startswith(CHROMA_420)
     views: list[PreviewView] = []
     for number, pair in enumerate(pairs, start=1):
-        job = _fit_default(pair, facts).job
+        job = fit_default_job(pair, facts).job
         geometry = crop_geometry(job, facts.probe.width, facts.probe.height, chroma_420=chroma_420)
         if isinstance(geometry, Failure):
             error = geometry.failure()

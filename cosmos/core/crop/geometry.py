@@ -14,6 +14,7 @@ from returns.result import Failure, Result, Success
 
 from cosmos.core.crop.jobs import AnyCropJob, CropJob, RectCropJob
 from cosmos.core.errors import InvalidOption
+from cosmos.core.model.documents import CropRect
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,4 +230,19 @@ def crop_geometry(
             end_seconds=end,
             warnings=tuple(warnings),
         )
+    )
+
+
+def crop_rect(geometry: CropGeometry) -> CropRect:
+    """Describe the rectangle cut in pixels and, rounded to 6 decimals, as fractions."""
+    x, y, w, h = geometry.normalized
+    return CropRect(
+        x=geometry.x,
+        y=geometry.y,
+        w=geometry.width,
+        h=geometry.height,
+        x_norm=round(x, 6),
+        y_norm=round(y, 6),
+        w_norm=round(w, 6),
+        h_norm=round(h, 6),
     )

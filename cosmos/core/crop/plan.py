@@ -8,14 +8,10 @@ from pathlib import Path
 
 from cosmos.core.crop.geometry import CropGeometry
 from cosmos.core.crop.jobs import AnyCropJob, CropJob
-from cosmos.core.encode.policy import (
-    SOFTWARE_ENCODER,
-    encoder_setup,
-    libx264_preset,
-    quality_args,
-)
+from cosmos.core.encode.policy import bitexact_muxer_args, encoder_setup, video_codec_args
 from cosmos.core.encode.profiles import DeterminismProfile
 from cosmos.core.ffmpeg.paths import file_url
+from cosmos.core.ingest.plan import output_args
 
 # Views are derived products that people study closely, so they are encoded near-transparently.
 CROP_CRF = 18
@@ -95,26 +91,7 @@ def build_crop_plan(
     argv += ["-i", file_url(source), "-map", "0:v:0", "-an", "-vf", filtergraph]
     if trim.frame_count is not None:
         argv += ["-frames:v", str(trim.frame_count)]
-    argv += ["-c:v", encoder]
-    if encoder == SOFTWARE_ENCODER:
-        argv += ["-preset", libx264_preset("balanced", profile)]
-    argv += quality_args(encoder, CROP_CRF, "balanced")
-    if profile is not None and profile.threads is not None:
-        argv += ["-threads", str(profile.threads)]
-        if encoder == SOFTWARE_ENCODER:
-            argv += ["-x264-params", f"threads={profile.threads}"]
-    if profile is not None and profile.bitexact:
-        argv += ["-flags:v", "+bitexact", "-fflags", "+bitexact", "-map_metadata", "-1"]
-    argv += [
-        "-fps_mode",
-        "passthrough",
-        "-movflags",
-        "+faststart",
-        "-progress",
-        "pipe:1",
-        "-nostats",
-        "-f",
-        "mp4",
-        file_url(temporary),
-    ]
+    argv += video_codec_args(encoder, CROP_CRF, "balanced", profile)
+    argv += bitexact_muxer_args(profile)
+    argv += output_args(temporary)
     return CropPlan(source, output, temporary, geometry, trim, encoder, tuple(argv), filtergraph)

@@ -160,3 +160,38 @@ def parse_encoder_list(output: str) -> frozenset[str]:
         if len(parts) >= 2 and len(parts[0]) == 6 and parts[0].startswith("V") and parts[1] != "=":
             names.add(parts[1])
     return frozenset(names)
+
+
+def video_codec_args(
+    encoder: str,
+    crf: int,
+    quality_mode: QualityMode,
+    profile: DeterminismProfile | None,
+    *,
+    low_memory: bool = False,
+) -> list[str]:
+    """Return the video encoder options shared by ingest, crop and optimize.
+
+    The encoder, the x264 preset, the quality value the way the encoder understands it, the
+    profile's thread count (for x264 also its own ``threads``), and bitexact encoding.
+    """
+    args = ["-c:v", encoder]
+    if encoder == SOFTWARE_ENCODER:
+        args += ["-preset", libx264_preset(quality_mode, profile)]
+    args += quality_args(encoder, crf, quality_mode)
+    if profile is not None and profile.threads is not None:
+        args += ["-threads", str(profile.threads)]
+        if encoder == SOFTWARE_ENCODER:
+            args += ["-x264-params", f"threads={profile.threads}"]
+    elif low_memory:
+        args += ["-threads", "2"]
+    if profile is not None and profile.bitexact:
+        args += ["-flags:v", "+bitexact"]
+    return args
+
+
+def bitexact_muxer_args(profile: DeterminismProfile | None) -> list[str]:
+    """Return the muxer options of a bitexact profile: no version strings, no metadata."""
+    if profile is None or not profile.bitexact:
+        return []
+    return ["-fflags", "+bitexact", "-map_metadata", "-1"]

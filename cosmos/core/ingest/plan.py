@@ -9,9 +9,10 @@ from pathlib import Path
 from cosmos.core.encode.policy import (
     SOFTWARE_ENCODER,
     EncoderChoice,
+    bitexact_muxer_args,
     encoder_setup,
     libx264_preset,
-    quality_args,
+    video_codec_args,
 )
 from cosmos.core.ffmpeg.paths import file_url
 from cosmos.core.ingest.adapter import ClipSource
@@ -90,22 +91,18 @@ def global_args(encoder: str, options: ResolvedIngest, hw_decode: str | None) ->
     return args
 
 
-def video_encode_args(encoder: str, preset: str | None, options: ResolvedIngest) -> list[str]:
+def video_encode_args(encoder: str, options: ResolvedIngest) -> list[str]:
     """Return the video encoder, its quality, thread and bitexact options."""
-    profile = options.profile
-    args = ["-c:v", encoder]
-    if preset is not None:
-        args += ["-preset", preset]
-    args += quality_args(encoder, options.crf, options.quality_mode)
-    if profile is not None and profile.threads is not None:
-        args += ["-threads", str(profile.threads)]
-        if encoder == SOFTWARE_ENCODER:
-            args += ["-x264-params", f"threads={profile.threads}"]
-    elif options.low_memory:
-        args += ["-threads", "2"]
-    if profile is not None and profile.bitexact:
-        args += ["-flags:v", "+bitexact", "-fflags", "+bitexact", "-map_metadata", "-1"]
-    return args
+    return [
+        *video_codec_args(
+            encoder,
+            options.crf,
+            options.quality_mode,
+            options.profile,
+            low_memory=options.low_memory,
+        ),
+        *bitexact_muxer_args(options.profile),
+    ]
 
 
 def output_args(temporary: Path) -> list[str]:
@@ -199,7 +196,7 @@ def build_generic_clip_plan(
     if facts.has_audio:
         argv += ["-map", "0:a:0"]
     argv += ["-vf", filtergraph]
-    argv += video_encode_args(encoder, preset, options)
+    argv += video_encode_args(encoder, options)
     if facts.has_audio:
         if facts.audio_codec in MP4_AUDIO_COPY:
             argv += ["-c:a", "copy"]

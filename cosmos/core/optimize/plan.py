@@ -8,12 +8,7 @@ from pathlib import Path
 
 from returns.result import Failure, Result, Success
 
-from cosmos.core.encode.policy import (
-    SOFTWARE_ENCODER,
-    encoder_setup,
-    libx264_preset,
-    quality_args,
-)
+from cosmos.core.encode.policy import bitexact_muxer_args, encoder_setup, video_codec_args
 from cosmos.core.errors import InvalidInput
 from cosmos.core.ffmpeg.paths import file_url
 from cosmos.core.ingest.plan import AAC_BITRATE, MP4_AUDIO_COPY
@@ -150,16 +145,8 @@ def build_transcode_plan(
     argv = [ffmpeg, "-hide_banner", "-nostdin", "-y", *encoder_setup(encoder).global_args]
     if profile is not None and profile.threads is not None:
         argv += ["-threads", str(profile.threads)]
-    argv += ["-i", file_url(source), *maps, "-vf", filtergraph, "-c:v", encoder]
-    if encoder == SOFTWARE_ENCODER:
-        argv += ["-preset", libx264_preset("balanced", profile)]
-    argv += quality_args(encoder, options.crf, "balanced")
-    if profile is not None and profile.threads is not None:
-        argv += ["-threads", str(profile.threads)]
-        if encoder == SOFTWARE_ENCODER:
-            argv += ["-x264-params", f"threads={profile.threads}"]
-    if profile is not None and profile.bitexact:
-        argv += ["-flags:v", "+bitexact"]
+    argv += ["-i", file_url(source), *maps, "-vf", filtergraph]
+    argv += video_codec_args(encoder, options.crf, "balanced", profile)
     if facts.has_audio:
         if audio_copied:
             argv += ["-c:a", "copy"]
@@ -177,7 +164,6 @@ def _muxer_args(options: ResolvedOptimize, temporary: Path) -> list[str]:
     args: list[str] = []
     if options.faststart:
         args += ["-movflags", "+faststart"]
-    if options.profile is not None and options.profile.bitexact:
-        args += ["-fflags", "+bitexact", "-map_metadata", "-1"]
+    args += bitexact_muxer_args(options.profile)
     args += ["-progress", "pipe:1", "-nostats", "-f", "mp4", file_url(temporary)]
     return args

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cosmos.core.crop.geometry import CropGeometry
+from cosmos.core.crop.geometry import CropGeometry, crop_rect
 from cosmos.core.crop.jobs import AnyCropJob, CropJob
 from cosmos.core.crop.plan import TrimWindow
 from cosmos.core.ffmpeg.timeline import PacketIndex
-from cosmos.core.model.documents import CropRect, CropTrim, PreviewViewRecord
+from cosmos.core.model.documents import CropTrim, PreviewViewRecord
 from cosmos.core.preview.filters import view_colour
 from cosmos.core.preview.overlay import ViewMark
 from cosmos.core.preview.selectors import ViewWindow, view_window
@@ -55,21 +55,6 @@ class PreviewView:
             width=geometry.width,
             height=geometry.height,
         )
-
-
-def crop_rect(geometry: CropGeometry) -> CropRect:
-    """Describe the rectangle cut in pixels and, rounded to 6 decimals, as fractions."""
-    x, y, w, h = geometry.normalized
-    return CropRect(
-        x=geometry.x,
-        y=geometry.y,
-        w=geometry.width,
-        h=geometry.height,
-        x_norm=round(x, 6),
-        y_norm=round(y, 6),
-        w_norm=round(w, 6),
-        h_norm=round(h, 6),
-    )
 
 
 def view_record(view: PreviewView) -> PreviewViewRecord:

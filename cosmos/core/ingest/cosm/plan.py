@@ -83,7 +83,7 @@ def build_cosm_clip_plan(
     argv += global_args(encoder, options, hw_decode)
     argv += ["-f", "concat", "-safe", "0", "-i", file_url(concat_path)]
     argv += ["-filter_complex", filtergraph, "-map", "[out]", "-an"]
-    argv += video_encode_args(encoder, preset, options)
+    argv += video_encode_args(encoder, options)
     argv += output_args(paths.temporary)
 
     clip = layout.clip
