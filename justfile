@@ -10,7 +10,7 @@ default:
 
 # Ingest the real footage and a synthetic COSM session; print each clip's size, rate, sha256.
 [group('run')]
-demo output="demo-output": media
+demo output="demo-output":
     {{python}} -m tools.demo {{output}}
 
 # Fetch and verify the real-footage corpus into .cache/media/real.

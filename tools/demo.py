@@ -29,7 +29,7 @@ def _progress(event: object) -> None:
 
 def _print_table(title: str, result: IngestResult) -> None:
     print(f"\n{title}")
-    print(f"{'clip':<20} {'size':>10} {'fps':>7} {'seconds':>8}  sha256 (join key)  output")
+    print(f"{'clip':<20} {'size':>10} {'fps':>7} {'seconds':>8}  {'sha256 (join key)':<64}  output")
     for outcome in result.outcomes:
         if outcome.sidecar is None:
             print(f"{outcome.name:<20} {outcome.status}: {outcome.reason}")

@@ -41,7 +41,7 @@ def report(result: IngestResult, mode: str) -> None:
                 "dry_run": result.dry_run,
                 "run_document": str(result.run_document) if result.run_document else None,
                 "dry_run_plan": str(result.dry_run_plan) if result.dry_run_plan else None,
-                "produced": [str(path) for path in result.produced],
+                ("planned" if result.dry_run else "produced"): [str(p) for p in result.produced],
                 "clips": result.outcomes,
             }
         )

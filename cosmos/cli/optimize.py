@@ -98,7 +98,7 @@ def run(
                 "dry_run": result.dry_run,
                 "run_document": str(result.run_document) if result.run_document else None,
                 "dry_run_plan": str(result.dry_run_plan) if result.dry_run_plan else None,
-                "produced": [str(p) for p in result.produced],
+                ("planned" if result.dry_run else "produced"): [str(p) for p in result.produced],
                 "outputs": result.outcomes,
             }
         )

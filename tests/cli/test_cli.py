@@ -125,6 +125,8 @@ def test_ingest_dry_run_json(cli: CliRunner, clip: Path, tmp_path: Path) -> None
     assert report["dry_run"] is True
     assert report["dry_run_plan"] == str(output_dir / "cosmos_ingest_dry_run.v1.json")
     assert [clip["status"] for clip in report["clips"]] == ["planned"]
+    assert report["planned"] == [str(output_dir / "clip.mp4")]
+    assert "produced" not in report
     assert sorted(path.name for path in output_dir.iterdir()) == ["cosmos_ingest_dry_run.v1.json"]
 
 
