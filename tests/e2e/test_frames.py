@@ -329,3 +329,39 @@ def test_timeout_kills_ffmpeg(cases: dict[str, Path], monkeypatch: pytest.Monkey
         check=False,
     )
     assert leftover.stdout == b""
+
+
+def test_many_separated_frames(tmp_path: Path) -> None:
+    # 125 separated frames: more than one FFmpeg select expression can hold (100 terms).
+    path = tmp_path / "long.mp4"
+    _ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=64x48:rate=25",
+        "-t",
+        "10",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        str(path),
+    )
+    reference = _reference(path)
+    indices = list(range(0, 250, 2))
+    frames = extract_frames_at_indices(path, indices)
+    assert [f.resolved_index for f in frames] == indices
+    assert all(f.rgb24 == reference[i] for f, i in zip(frames, indices, strict=True))
+
+
+def test_many_separated_frames_windows(
+    cases: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cosmos.core.video.plan.MAX_SELECT_RUNS", 3)
+    path = cases["bframes"]
+    reference = _reference(path)
+    indices = [1, 5, 9, 13, 30, 31, 32, 40, 60, 70, 80, 90, 99]
+    frames = extract_frames_at_indices(path, indices)
+    assert all(f.rgb24 == reference[i] for f, i in zip(frames, indices, strict=True))

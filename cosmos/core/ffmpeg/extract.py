@@ -30,9 +30,19 @@ def frame_counter_expression(targets: Sequence[int]) -> str:
     return "+".join(terms)
 
 
-def pts_expression(pts_values: Sequence[int]) -> str:
-    """Build a ``select`` expression true on each of the given PTS values."""
-    return "+".join(f"eq(pts,{pts})" for pts in pts_values)
+def pts_expression(targets: Sequence[int], index: PacketIndex) -> str:
+    """Build a ``select`` expression true on the PTS of each target frame.
+
+    A run of consecutive frames becomes one ``between`` over its first and last PTS, which
+    matches exactly those frames because the index lists every frame's PTS.
+    """
+    terms = [
+        f"eq(pts,{index.pts[first]})"
+        if first == last
+        else f"between(pts,{index.pts[first]},{index.pts[last]})"
+        for first, last in _runs(targets)
+    ]
+    return "+".join(terms)
 
 
 def _decode_tail(expression: str, frame_count: int) -> tuple[str, ...]:
@@ -93,5 +103,5 @@ def build_window_argv(
         *seek,
         "-i",
         file_url(source),
-        *_decode_tail(pts_expression([index.pts[t] for t in window.targets]), len(window.targets)),
+        *_decode_tail(pts_expression(window.targets, index), len(window.targets)),
     )

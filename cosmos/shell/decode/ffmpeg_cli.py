@@ -70,10 +70,11 @@ def decode_with_ffmpeg_cli(
     targets: tuple[int, ...],
     timeout_seconds: float | None,
 ) -> DecodeResult:
-    """Decode ``targets`` with one full scan or with parallel seek windows, whichever is cheaper.
+    """Decode ``targets`` with a full scan or with seek windows, whichever is cheaper.
 
-    A window that comes back short (a container whose seek lands past the keyframe) is decoded
-    again with a full scan, so a seek problem costs time, never a wrong frame.
+    Windows run in parallel, one per core. A window that comes back short (a container whose
+    seek lands past the keyframe) is decoded again from the start, so a seek problem costs
+    time, never a wrong frame.
     """
     tool = resolve_tool("ffmpeg")
     if isinstance(tool, Failure):
@@ -86,21 +87,19 @@ def decode_with_ffmpeg_cli(
         argv = build_full_scan_argv(ffmpeg, path, window_targets)
         return _run_window(argv, path, window_targets, frame_bytes, timeout_seconds)
 
-    def windowed(window: DecodeWindow) -> Result[list[bytes], DecodeFailed]:
+    def decode_window(window: DecodeWindow) -> Result[list[bytes], DecodeFailed]:
+        if window.start_index == 0:
+            return full_scan(window.targets)
         argv = build_window_argv(ffmpeg, path, window, index)
         result = _run_window(argv, path, window.targets, frame_bytes, timeout_seconds)
         if isinstance(result, Failure) and "timed out" not in result.failure().message:
             return full_scan(window.targets)
         return result
 
-    if plan.mode == "full-scan":
-        results = [full_scan(targets)]
-        windows: tuple[DecodeWindow, ...] = (DecodeWindow(0, targets),)
-    else:
-        windows = plan.windows
-        workers = max(1, min(len(windows), os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(windowed, windows))
+    windows = plan.windows
+    workers = max(1, min(len(windows), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(decode_window, windows))
 
     decoded: dict[int, bytes] = {}
     for window, result in zip(windows, results, strict=True):
