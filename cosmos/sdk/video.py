@@ -27,8 +27,8 @@ from cosmos.sdk.errors import (
     VideoProbeError,
     VideoToolNotFoundError,
 )
-from cosmos.shell.extract import extract_at_indices, extract_at_times, timeline
 from cosmos.shell.probe import probe_media
+from cosmos.shell.video_index import video_timeout_seconds
 
 
 def _source(path: str | Path) -> Path:
@@ -39,11 +39,12 @@ def probe_video(path: str | Path) -> VideoProbe:
     """Describe the first video stream of ``path``.
 
     Raises ``VideoProbeError`` when the file is missing, empty, not a regular file, has no video
-    stream or ffprobe fails or times out; the message names the file and quotes ffprobe's stderr.
+    stream or ffprobe fails or times out (``COSMOS_VIDEO_FFMPEG_TIMEOUT`` seconds; unset means no
+    limit); the message names the file and quotes ffprobe's stderr.
     A missing ffprobe is a ``VideoProbeError`` as well (``VideoToolNotFoundError``, also a
     ``ToolNotFoundError``), naming the variable to set.
     """
-    result = probe_media(_source(path))
+    result = probe_media(_source(path), timeout_seconds=video_timeout_seconds())
     if isinstance(result, Failure) and isinstance(result.failure(), ToolUnavailable):
         raise VideoToolNotFoundError(result.failure().message)
     return unwrap_or_raise(result).probe
@@ -55,6 +56,8 @@ def probe_video_timeline(path: str | Path) -> VideoFrameTimeline:
     Read from the container's packets without decoding; packets flagged discard (edit-list
     pre-roll) are left out. Raises ``VideoProbeError`` when the file cannot be indexed.
     """
+    from cosmos.shell.extract import timeline
+
     return unwrap_or_raise(timeline(_source(path)))
 
 
@@ -67,6 +70,9 @@ def extract_frames_at_indices(
     ``VideoProbeError`` when the file cannot be indexed and ``VideoDecodeError`` when decoding
     fails. ``probe`` is accepted for compatibility; the cached frame index carries its facts.
     """
+    # Imported here: probe_video callers do not pay for the decode backends' imports.
+    from cosmos.shell.extract import extract_at_indices
+
     return unwrap_or_raise(extract_at_indices(_source(path), indices, probe))
 
 
@@ -78,6 +84,8 @@ def extract_frames_at_times(
     Each time returns the last frame whose start is at or before it; a time equal to the duration
     returns the last frame. Errors as :func:`extract_frames_at_indices`.
     """
+    from cosmos.shell.extract import extract_at_times
+
     return unwrap_or_raise(extract_at_times(_source(path), times_seconds, probe))
 
 

@@ -61,6 +61,34 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
+class _Watchdog:
+    """Kill a child's process group when ``timeout_seconds`` passes; ``None`` means never."""
+
+    def __init__(self, process: subprocess.Popen[bytes], timeout_seconds: float | None) -> None:
+        self._process = process
+        self._fired = threading.Event()
+        self._timer = (
+            threading.Timer(timeout_seconds, self._fire) if timeout_seconds is not None else None
+        )
+        if self._timer is not None:
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self) -> None:
+        self._fired.set()
+        if self._process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+
+    @property
+    def fired(self) -> bool:
+        return self._fired.is_set()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
 def _spawn(command: tuple[str, ...]) -> subprocess.Popen[bytes]:
     # An argv list, never a shell string, so no name in it is interpreted.
     return subprocess.Popen(  # noqa: S603
@@ -106,19 +134,22 @@ def run(
         reader.start()
 
     returncode: int | None
+    watchdog = _Watchdog(process, timeout_seconds)
     try:
-        returncode = process.wait(timeout=timeout_seconds)
-    except subprocess.TimeoutExpired:
-        _kill(process)
-        returncode = None
+        # A blocking wait: Popen.wait(timeout) polls with sleeps of up to 50 ms, which
+        # added that much to every short ffprobe call.
+        returncode = process.wait()
     except BaseException:
         _kill(process)
         raise
     finally:
+        watchdog.cancel()
         for reader in readers:
             reader.join()
         process.stdout.close()
         process.stderr.close()
+    if watchdog.fired:
+        returncode = None
 
     seconds = time.monotonic() - started
     logger.info(
@@ -154,17 +185,7 @@ def run_reading(
     stderr: list[bytes] = []
     stderr_reader = threading.Thread(target=_pump, args=(process.stderr, stderr))
     stderr_reader.start()
-    timed_out = threading.Event()
-
-    def on_timeout() -> None:
-        timed_out.set()
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-
-    watchdog = threading.Timer(timeout_seconds, on_timeout) if timeout_seconds else None
-    if watchdog is not None:
-        watchdog.start()
+    watchdog = _Watchdog(process, timeout_seconds)
     try:
         value = read_stdout(process.stdout)
         process.stdout.close()
@@ -173,11 +194,10 @@ def run_reading(
         _kill(process)
         raise
     finally:
-        if watchdog is not None:
-            watchdog.cancel()
+        watchdog.cancel()
         stderr_reader.join()
         process.stderr.close()
-    if timed_out.is_set():
+    if watchdog.fired:
         returncode = None
 
     seconds = time.monotonic() - started
