@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ from cosmos.shell.binaries import ResolvedTool, resolve_tool
 from cosmos.shell.encoders import select_encoder
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
-from cosmos.shell.probe import probe_media
+from cosmos.shell.probe import probe_and_hash
 from cosmos.shell.runner import run
 from cosmos.shell.video_index import video_index
 
@@ -286,7 +287,12 @@ def run_crop(
         )
 
     env = EnvInfo(ffmpeg=ffmpeg_info(ffmpeg), system=system_info())
-    source_hashes: dict[Path, str] = {}
+    # Each source is hashed once per run, on a second thread while the encodes run.
+    hasher = ThreadPoolExecutor(max_workers=1)
+    source_hashes = {
+        source: hasher.submit(sha256_file, source)
+        for source in dict.fromkeys(item.pair.source for item in planned)
+    }
     summaries: list[CropJobSummary] = []
     produced: list[Path] = []
 
@@ -322,8 +328,10 @@ def run_crop(
             else:
                 logger.error("crop of %s failed: %s", item.pair.source, summary.reason)
     except KeyboardInterrupt:
+        hasher.shutdown(cancel_futures=True)
         write_run()
         raise
+    hasher.shutdown()
     run_path = write_run()
     return Success(CropResult(run_id, False, tuple(produced), tuple(summaries), run_path, None))
 
@@ -332,7 +340,7 @@ def _crop_one(
     item: _Planned,
     run_id: str,
     env: EnvInfo,
-    source_hashes: dict[Path, str],
+    source_hashes: dict[Path, Future[str]],
     profile: DeterminismProfile | None,
 ) -> CropJobSummary:
     plan = item.plan
@@ -347,7 +355,7 @@ def _crop_one(
                 f"{stderr_tail(completed.stderr) or 'no stderr'}"
             )
             return _summary(item, "failed", None, None, reason)
-        checked = probe_media(plan.temporary)
+        checked, output_sha = probe_and_hash(plan.temporary)
         if isinstance(checked, Failure):
             reason = f"the cropped output does not probe as video: {checked.failure().message}"
             return _summary(item, "failed", None, None, reason)
@@ -355,16 +363,13 @@ def _crop_one(
     finally:
         fs.remove_quietly(plan.temporary)
 
-    output_sha = sha256_file(plan.output)
-    if plan.source not in source_hashes:
-        source_hashes[plan.source] = sha256_file(plan.source)
     sidecar = plan.output.with_name(plan.output.name + VIEW_SUFFIX)
     document = _view_document(
         item,
         run_id=run_id,
         env=env,
         output_sha=output_sha,
-        source_sha=source_hashes[plan.source],
+        source_sha=source_hashes[plan.source].result(),
         output_facts=checked.unwrap(),
         profile=profile,
     )

@@ -55,7 +55,7 @@ from cosmos.shell.binaries import ResolvedTool, resolve_tool
 from cosmos.shell.encoders import encoder_works, listed_encoders, select_encoder
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
-from cosmos.shell.probe import probe_media
+from cosmos.shell.probe import probe_and_hash, probe_media
 from cosmos.shell.runner import run
 
 logger = logging.getLogger("cosmos.optimize")
@@ -398,6 +398,7 @@ def _optimize_one(
     plan = item.plan
     source_bytes = plan.source.stat().st_size
     output_facts: MediaFacts | None = None
+    output_sha = ""
     # The source is hashed while FFmpeg reads it, so the two passes over it overlap.
     with ThreadPoolExecutor(max_workers=1) as pool:
         source_hash = pool.submit(sha256_file, plan.source)
@@ -430,7 +431,7 @@ def _optimize_one(
                 item = _Item(plan, item.facts, choice)
                 reason = _run_plan(item, number, total, progress)
             if reason is None:
-                checked = probe_media(plan.temporary)
+                checked, output_sha = probe_and_hash(plan.temporary)
                 if isinstance(checked, Failure):
                     reason = (
                         "ffmpeg finished but its output does not probe as video: "
@@ -459,7 +460,6 @@ def _optimize_one(
         )
         return outcome, record
 
-    output_sha = sha256_file(plan.output)
     document = build_optimized_document(
         OptimizedFile(
             plan=plan,

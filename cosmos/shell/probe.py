@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from cosmos.core.errors import ProbeFailed, ToolUnavailable, stderr_tail
 from cosmos.core.ffmpeg.probe import build_ffprobe_argv, parse_ffprobe_json
 from cosmos.core.model.media import MediaFacts
 from cosmos.shell.binaries import resolve_tool
+from cosmos.shell.hashing import sha256_file
 from cosmos.shell.runner import run
 
 DEFAULT_PROBE_TIMEOUT_SECONDS = 60.0
@@ -112,3 +114,13 @@ def _run_ffprobe(
             )
         )
     return parse_ffprobe_json(path, completed.stdout)
+
+
+def probe_and_hash(
+    path: Path,
+) -> tuple[Result[MediaFacts, ProbeFailed | ToolUnavailable], str]:
+    """Probe a finished output and hash it at the same time (ffprobe runs while Python hashes)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(sha256_file, path)
+        probed = probe_media(path)
+        return probed, digest.result()
