@@ -37,8 +37,8 @@ class SessionClip:
 
 @dataclass(frozen=True)
 class SessionSpec:
-    """What to generate. ``seconds`` are the session seconds to materialize (default: the
-    seconds the clips touch); ``skip_seconds`` are left out to simulate a missing folder."""
+    """Description of a session to generate. ``seconds`` are the session seconds to write
+    (default: the seconds the clips touch). ``skip_seconds`` are left out, as missing folders."""
 
     fps: int = 30
     tile_width: int = 320
@@ -258,7 +258,7 @@ def render_scene_frame(spec: SessionSpec, index: int) -> bytes:
     """Render session frame ``index`` of the scene at the stitched size as packed rgb24.
 
     ``testsrc2`` moves with its own frame counter, which starts at each materialized run, so the
-    frame is rendered from the start of the run that holds it.
+    frame is rendered from the start of the run that contains it.
     """
     second = index // spec.fps
     runs = _contiguous_runs(materialized_seconds(spec))

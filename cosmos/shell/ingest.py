@@ -90,7 +90,7 @@ class IngestRequest:
 
 @dataclass(frozen=True, slots=True)
 class IngestResult:
-    """What a run did: produced (or planned) paths, every clip's outcome, the documents."""
+    """Result of a run: produced (or planned) paths, every clip's outcome, the documents."""
 
     run_id: str
     dry_run: bool
@@ -306,8 +306,8 @@ def run_ingest(
 ) -> Result[IngestResult, CosmosFailure]:
     """Run (or plan, for a dry run) one ingest and write its documents.
 
-    Errors that stop the whole run come back as a ``Failure`` before anything is written; a
-    clip that fails or is skipped is recorded in the run document and the others go on.
+    Errors that stop the whole run come back as a ``Failure`` before anything is written. A
+    clip that fails or is skipped is recorded in the run document, and the others go on.
     """
     profile_name = choose_profile_name(request.options.profile, os.environ.get("COSMOS_PROFILE"))
     resolved = resolve_ingest_options(request.options, profile_name)

@@ -173,7 +173,7 @@ def _scan(roots: Iterable[Path], with_media: bool) -> Scan:
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """What ``verify`` found. ``ok`` is true when every list is empty."""
+    """Findings of ``verify``; ``ok`` is true when every list is empty."""
 
     checked: int
     missing_media: tuple[str, ...]

@@ -314,7 +314,7 @@ def test_missing_backend_names_extra(
 
 
 def test_timeout_kills_ffmpeg(cases: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    # A slow "ffmpeg" that sleeps stands in for a decode that hangs.
+    # A slow "ffmpeg" that sleeps plays the part of a decode that hangs.
     monkeypatch.setenv("COSMOS_VIDEO_FFMPEG_TIMEOUT", "0.5")
     script = cases["bframes"].parent / "slow-ffmpeg"
     script.write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")

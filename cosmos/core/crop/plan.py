@@ -18,7 +18,7 @@ CROP_CRF = 18
 
 
 def base_name(job: AnyCropJob, input_number: int, job_number: int) -> str:
-    """Name an output as the crop spec says, before any input prefix."""
+    """Return the documented output name of a job, before any input prefix."""
     if isinstance(job, CropJob):
         return f"crop_{input_number:03d}_job{job_number:02d}_t00_s{job.size}"
     if job.view_id:
@@ -48,7 +48,7 @@ def output_names(pairs: list[tuple[Path, AnyCropJob, int, int]]) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class TrimWindow:
-    """Where a trimmed output starts and how many frames it holds (``None``: to the end)."""
+    """Start and length of a trimmed output: seek time and frame count (``None``: to the end)."""
 
     seek_seconds: float | None
     frame_count: int | None
@@ -78,7 +78,7 @@ def build_crop_plan(
     encoder: str,
     profile: DeterminismProfile | None,
 ) -> CropPlan:
-    """One FFmpeg run: seek before the input, crop, stop after the trimmed frame count."""
+    """Build one FFmpeg run: seek before the input, crop, stop after the trimmed frame count."""
     filtergraph = (
         f"crop={geometry.width}:{geometry.height}:{geometry.x}:{geometry.y},"
         f"{encoder_setup(encoder).filter_tail}"

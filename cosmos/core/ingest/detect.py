@@ -1,4 +1,4 @@
-"""Which adapter reads an input folder."""
+"""Choice of the adapter that reads an input folder, and of the clips to ingest."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def choose_adapter(
         return Failure(
             InvalidInput(
                 value=str(listing.root),
-                message=f"{listing.root} holds several XML manifests ({', '.join(manifests)}); "
+                message=f"{listing.root} contains several XML manifests ({', '.join(manifests)}); "
                 "pass the one to use with manifest= (CLI: --manifest)",
             )
         )

@@ -50,23 +50,23 @@ def _seek_before(
 def _decode_window(
     container: Any,
     stream: Any,
-    wanted: dict[int, int],
+    targets_by_pts: dict[int, int],
     decoded: dict[int, bytes],
     rotation_degrees: int,
 ) -> bool:
-    """Decode until every wanted PTS is found; ``False`` when the seek overshot one of them."""
-    first_wanted = min(wanted)
-    last_wanted = max(wanted)
-    remaining = dict(wanted)
+    """Decode until every target PTS is found; ``False`` when the seek overshot one of them."""
+    first_pts = min(targets_by_pts)
+    last_pts = max(targets_by_pts)
+    remaining = dict(targets_by_pts)
     for frame in container.decode(stream):
         if frame.pts is None:
             continue
-        if frame.pts > first_wanted and first_wanted in remaining:
+        if frame.pts > first_pts and first_pts in remaining:
             return False
         target = remaining.pop(frame.pts, None)
         if target is not None:
             decoded[target] = _to_rgb24(frame, rotation_degrees)
-        if not remaining or frame.pts >= last_wanted:
+        if not remaining or frame.pts >= last_pts:
             break
     return not remaining
 
@@ -95,11 +95,13 @@ def decode_with_pyav(
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             for window in plan.windows:
-                wanted = {index.pts[t]: t for t in window.targets}
+                targets_by_pts = {index.pts[t]: t for t in window.targets}
                 for backoff_seconds in SEEK_BACKOFF_SECONDS:
                     if window.start_index > 0 or backoff_seconds > 0:
                         _seek_before(container, stream, index, window.start_index, backoff_seconds)
-                    if _decode_window(container, stream, wanted, decoded, facts.rotation_degrees):
+                    if _decode_window(
+                        container, stream, targets_by_pts, decoded, facts.rotation_degrees
+                    ):
                         break
     except (av.FFmpegError, OSError) as error:
         return Failure(

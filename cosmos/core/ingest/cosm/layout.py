@@ -1,4 +1,4 @@
-"""Where a COSM clip's frames live, and what is wrong with the folders that hold them.
+"""Locations of a COSM clip's frames, and the problems of the folders that contain them.
 
 A session stores one folder per second, ``<h>H/<m>M/<s>S/``, each with ``meta.json`` and MPEG-TS
 chunks. With ``fps`` frames per folder, session frame ``i`` lives in second ``i // fps``.
@@ -46,7 +46,7 @@ class _Meta(msgspec.Struct):
 
 @dataclass(frozen=True, slots=True)
 class FolderMeta:
-    """What ``meta.json`` says: epoch of the first frame and per-frame offsets in seconds."""
+    """Contents of ``meta.json``: epoch of the first frame and per-frame offsets in seconds."""
 
     x0: float
     offsets: tuple[float, ...]
