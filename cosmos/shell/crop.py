@@ -9,7 +9,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import msgspec
 from returns.result import Failure, Result, Success
 
 import cosmos
@@ -55,6 +54,7 @@ from cosmos.shell.encoders import select_encoder
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.probe import probe_and_hash
+from cosmos.shell.provenance import artifact_id_beside
 from cosmos.shell.runner import run
 from cosmos.shell.video_index import video_index
 
@@ -100,18 +100,6 @@ class _Planned:
     plan: CropPlan
     choice: EncoderChoice
     facts: MediaFacts
-
-
-class _ClipIds(msgspec.Struct):
-    clip_id: str | None = None
-
-
-def _input_clip_id(source: Path) -> str | None:
-    try:
-        data = source.with_name(source.name + ".cosmos_clip.v1.json").read_bytes()
-        return msgspec.json.decode(data, type=_ClipIds).clip_id
-    except (OSError, msgspec.DecodeError):
-        return None
 
 
 def resolve_trim(
@@ -400,7 +388,7 @@ def _view_document(
             view_id=None if isinstance(job, CropJob) else job.view_id,
             annotations={} if isinstance(job, CropJob) else dict(job.annotations),
         ),
-        input_clip_id=_input_clip_id(plan.source),
+        input_clip_id=artifact_id_beside(plan.source, ("clip",)),
         source=SourceRef(
             path=str(plan.source),
             relpath=relative_path(plan.source, folder),

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import msgspec
 from returns.result import Failure, Result, Success
 
 import cosmos
@@ -56,6 +55,7 @@ from cosmos.shell.encoders import encoder_works, listed_encoders, select_encoder
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.probe import probe_and_hash, probe_media
+from cosmos.shell.provenance import artifact_id_beside
 from cosmos.shell.runner import run
 
 logger = logging.getLogger("cosmos.optimize")
@@ -63,7 +63,6 @@ logger = logging.getLogger("cosmos.optimize")
 RUN_DOCUMENT = "cosmos_optimize_run.v1.json"
 DRY_RUN_DOCUMENT = "cosmos_optimize_dry_run.json"
 SIDECAR_SUFFIX = ".cosmos_optimized.v1.json"
-UPSTREAM_SIDECARS = (".cosmos_clip.v1.json", ".cosmos_view.v1.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,23 +90,6 @@ class _Item:
     plan: OptimizePlan
     facts: MediaFacts
     choice: EncoderChoice | None
-
-
-class _UpstreamIds(msgspec.Struct):
-    clip_id: str | None = None
-    view_id: str | None = None
-
-
-def _upstream_id(source: Path) -> str | None:
-    """Return the clip or view id of a sidecar beside ``source``, when there is one."""
-    for suffix in UPSTREAM_SIDECARS:
-        sidecar = source.with_name(source.name + suffix)
-        try:
-            ids = msgspec.json.decode(sidecar.read_bytes(), type=_UpstreamIds)
-        except (OSError, msgspec.DecodeError):
-            continue
-        return ids.clip_id or ids.view_id
-    return None
 
 
 def _output_size(facts: MediaFacts, options: ResolvedOptimize) -> tuple[int, int]:
@@ -467,7 +449,7 @@ def _optimize_one(
             source_facts=item.facts,
             source_sha256=source_sha,
             source_bytes=source_bytes,
-            source_clip_id=_upstream_id(plan.source),
+            source_clip_id=artifact_id_beside(plan.source, ("clip", "view")),
             output_sha256=output_sha,
             output_bytes=plan.output.stat().st_size,
             output_facts=output_facts,

@@ -227,3 +227,17 @@ def verify_tree(root: Path) -> VerifyReport:
         malformed_sidecars=tuple(sorted(found.malformed)),
         unresolved_run_ids=tuple(sorted(unresolved)),
     )
+
+
+def artifact_id_beside(media: Path, kinds: tuple[str, ...]) -> str | None:
+    """Return the artifact id of the first sidecar of ``kinds`` beside ``media``, if any.
+
+    ``kinds`` are ``clip``, ``view`` or ``optimized``, tried in order; an unreadable sidecar
+    counts as absent.
+    """
+    suffixes = {kind: suffix for suffix, kind in SIDECAR_KINDS.items()}
+    for kind in kinds:
+        record = read_record(str(media.parent), media.name + suffixes[kind], kind)
+        if record is not None:
+            return record.head.artifact_id
+    return None
