@@ -50,7 +50,7 @@ ALL_CLIPS = (CLIP_1080P, CLIP_4K)
 
 
 def bench_cache() -> Path:
-    """Return the folder that holds the encoded clips."""
+    """Return the folder that contains the encoded clips."""
     configured = os.environ.get("COSMOS_BENCH_CACHE")
     return Path(configured).expanduser() if configured else REPO_ROOT / ".cache" / "bench"
 

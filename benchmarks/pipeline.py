@@ -59,7 +59,7 @@ def _session() -> Path:
 
 
 def _remux_source() -> Path:
-    """A file of about 100 MB with its moov atom at the end."""
+    """Return a file of about 100 MB with its moov atom at the end, encoding it once."""
     path = bench_cache() / "remux-100mb.mp4"
     if path.is_file():
         return path

@@ -101,7 +101,7 @@ def run(
     output_dir
         Folder for clips, sidecars and the run document; created when missing.
     manifest
-        COSM manifest XML to use when the folder holds several.
+        COSM manifest XML to use when the folder contains several.
     adapter
         Source layout; detected from the folder when omitted.
     clip

@@ -43,7 +43,7 @@ def run(
     """Write <out-dir>/<stem><suffix>.mp4 for each input, with a provenance sidecar.
 
     auto remuxes (stream copy, moov atom first) unless --target-height, --fps, --crf or
-    --encoder asks for a transcode. Exit status: 0 all produced, 2 bad option, 3 invalid input
+    --encoder requests a transcode. Exit status: 0 all produced, 2 bad option, 3 invalid input
     or an existing output without --force, 4 encoder or FFmpeg unusable, 5 an encode failed.
 
     Parameters

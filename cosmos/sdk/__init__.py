@@ -42,7 +42,7 @@ if TYPE_CHECKING:
         probe_video_timeline,
     )
 
-# Where each public name lives.
+# The module of each public name.
 _EXPORTS: dict[str, str] = {
     "BackendNotInstalledError": "cosmos.sdk.errors",
     "CosmosError": "cosmos.sdk.errors",

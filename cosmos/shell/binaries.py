@@ -1,4 +1,4 @@
-"""Where ffmpeg and ffprobe come from: environment, managed binaries, then ``PATH``."""
+"""Resolution of ffmpeg and ffprobe: environment, managed binaries, then ``PATH``."""
 
 from __future__ import annotations
 
@@ -89,5 +89,5 @@ def _resolve(name: ToolName, env_value: str | None) -> Result[ResolvedTool, Tool
 
 
 def resolve_tool(name: ToolName) -> Result[ResolvedTool, ToolUnavailable]:
-    """Resolve ``ffmpeg`` or ``ffprobe``; the answer is cached per environment value."""
+    """Resolve ``ffmpeg`` or ``ffprobe``; the result is cached per environment value."""
     return _resolve(name, os.environ.get(ENV_VARIABLES[name]) or None)

@@ -60,7 +60,7 @@ def existing_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
         return Failure(
             InvalidInput(
                 value=str(path),
-                message=f"{role} {path} is not a folder; pass the folder that holds the files",
+                message=f"{role} {path} is not a folder; pass the folder that contains the files",
             )
         )
     return Success(resolved)

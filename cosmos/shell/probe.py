@@ -50,7 +50,7 @@ def probe_media(
 ) -> Result[MediaFacts, ProbeFailed | ToolUnavailable]:
     """Describe the first video stream of ``path`` (and its audio) with one ffprobe call.
 
-    Answers are cached per resolved path, size, modification time and ffprobe binary, so probing
+    Results are cached per resolved path, size, modification time and ffprobe binary, so probing
     an unchanged file again costs a ``stat``. Failures are not cached: a timeout or a broken
     ffprobe is retried on the next call.
     """

@@ -109,7 +109,7 @@ def run(
     """Run ``argv`` to completion and capture its output.
 
     The child is killed, and waited for, when ``timeout_seconds`` passes or when the caller is
-    interrupted (Ctrl-C re-raises ``KeyboardInterrupt`` after the kill). ``on_stdout_line`` sees
+    interrupted (Ctrl-C re-raises ``KeyboardInterrupt`` after the kill). ``on_stdout_line`` receives
     each stdout line as it arrives, on a reader thread. Raises ``OSError`` when the program
     cannot be started.
     """

@@ -2,7 +2,7 @@
 encoders and hardware decoders pass their runtime probe.
 
 Each probe starts an FFmpeg process (about 0.1 s), and every Cosmos command needs a few of them,
-so answers are kept in ``$COSMOS_CACHE_DIR`` (default ``$XDG_CACHE_HOME/cosmos`` or
+so results are kept in ``$COSMOS_CACHE_DIR`` (default ``$XDG_CACHE_HOME/cosmos`` or
 ``~/.cache/cosmos``) for a day, keyed by the binary's path, size and modification time. A
 replaced FFmpeg build therefore misses the cache; a driver installed under an unchanged build is
 seen within a day. An unwritable cache folder only costs the probes.

@@ -72,7 +72,7 @@ def _cached_index(
 
 
 def video_index(path: Path) -> IndexResult:
-    """Probe ``path`` and index its frames, reusing the answer while the file is unchanged."""
+    """Probe ``path`` and index its frames, reusing the result while the file is unchanged."""
     missing = check_source(path)
     if missing is not None:
         return Failure(missing)

@@ -302,13 +302,13 @@ def test_missing_backend_names_extra(
 
     real_import = builtins.__import__
 
-    def refuse_av(name: str, *args: object, **kwargs: object) -> object:
+    def reject_av_import(name: str, *args: object, **kwargs: object) -> object:
         if name == "av":
             raise ImportError("no av")
         return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setenv("COSMOS_VIDEO_BACKEND", "pyav")
-    monkeypatch.setattr(builtins, "__import__", refuse_av)
+    monkeypatch.setattr(builtins, "__import__", reject_av_import)
     with pytest.raises(BackendNotInstalledError, match=r"polli-cosmos\[video-av\]"):
         extract_frames_at_indices(cases["bframes"], [0])
 

@@ -1,4 +1,4 @@
-"""The tool-facts cache: a second ask is answered from disk, a changed binary misses."""
+"""The tool-facts cache: a second request is read from disk, a changed binary misses."""
 
 from __future__ import annotations
 

@@ -105,7 +105,7 @@ def quality_args(encoder: str, crf: int, quality_mode: QualityMode) -> tuple[str
 
 @dataclass(frozen=True, slots=True)
 class EncoderSetup:
-    """What an encoder needs around it: global options and the tail of the filter graph."""
+    """Options an encoder needs around it: global options and the tail of the filter graph."""
 
     global_args: tuple[str, ...]
     filter_tail: str

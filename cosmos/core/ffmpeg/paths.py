@@ -1,4 +1,4 @@
-"""How local paths are written into FFmpeg argv lists."""
+"""Local paths in FFmpeg argv lists, and shell quoting of argv for people."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import PurePath
 def file_url(path: PurePath) -> str:
     """Return ``path`` as an FFmpeg ``file:`` URL.
 
-    Without the prefix FFmpeg reads ``a:b.mp4`` as protocol ``a`` and a leading ``-`` as an option;
-    with it every local name, including spaces, quotes and non-ASCII characters, is taken literally.
+    Without the prefix FFmpeg reads ``a:b.mp4`` as protocol ``a`` and a leading ``-`` as an
+    option. With it, every local name is taken literally, spaces, quotes and non-ASCII included.
     """
     return f"file:{path}"
 

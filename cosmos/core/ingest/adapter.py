@@ -53,7 +53,7 @@ class SourceAdapter(Protocol):
     name: str
 
     def detect(self, listing: FolderListing) -> bool:
-        """Tell whether the folder holds this layout."""
+        """Tell whether the folder contains this layout."""
         ...
 
     def discover(self, listing: FolderListing) -> Result[tuple[ClipSource, ...], InvalidInput]:

@@ -60,7 +60,7 @@ def select_clips(
     """Keep the clips named in ``requested`` (case-insensitive), in folder order."""
     if requested is None:
         return Success(names)
-    wanted = {name.casefold() for name in requested}
+    requested_names = {name.casefold() for name in requested}
     known = {name.casefold() for name in names}
     unknown = sorted(name for name in requested if name.casefold() not in known)
     if unknown:
@@ -71,4 +71,4 @@ def select_clips(
                 f"{', '.join(names)}",
             )
         )
-    return Success([name for name in names if name.casefold() in wanted])
+    return Success([name for name in names if name.casefold() in requested_names])

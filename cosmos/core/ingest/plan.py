@@ -27,7 +27,7 @@ AAC_BITRATE = "192k"
 
 @dataclass(frozen=True, slots=True)
 class OutputPaths:
-    """Where one clip's files go; FFmpeg writes ``temporary`` and the shell renames it."""
+    """Paths of one clip's files. FFmpeg writes ``temporary`` and the shell renames it."""
 
     media: Path
     temporary: Path

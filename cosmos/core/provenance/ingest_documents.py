@@ -88,7 +88,7 @@ def finding_records(findings: Sequence[Finding]) -> list[FindingRecord]:
 
 @dataclass(frozen=True, slots=True)
 class ProducedClip:
-    """What the shell learned about one encoded clip: hashes, sizes and a probe of the output."""
+    """Facts the shell gathered about one encoded clip: hashes, sizes and a probe of the output."""
 
     plan: ClipPlan
     choice: EncoderChoice
@@ -206,7 +206,7 @@ def build_run_document(context: RunContext, outcomes: Sequence[ClipOutcome]) -> 
 
 @dataclass(frozen=True, slots=True)
 class DryRunClip:
-    """A clip as a dry run sees it: its inputs, probe, findings and plan (if it has one)."""
+    """A clip as a dry run plans it: its inputs, probe, findings and plan (if it has one)."""
 
     name: str
     inputs: tuple[Path, ...]

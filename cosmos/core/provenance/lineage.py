@@ -223,11 +223,11 @@ def resolve_identifier(graph: LineageGraph, identifier: str) -> Result[str, Inva
     if len(matches) == 1:
         return Success(matches[0])
     if len(matches) > 1 or len(by_id) > 1:
-        shown = ", ".join(m[:16] for m in (matches or by_id)[:5])
+        matches_text = ", ".join(m[:16] for m in (matches or by_id)[:5])
         return Failure(
             InvalidInput(
                 value=identifier,
-                message=f"identifier {identifier!r} is ambiguous: it matches {shown}"
+                message=f"identifier {identifier!r} is ambiguous: it matches {matches_text}"
                 f"{' ...' if len(matches) > 5 else ''}; give more characters of the sha256",
             )
         )

@@ -58,7 +58,7 @@ def optimize_options_record(options: ResolvedOptimize) -> OptimizeOptionsRecord:
 
 @dataclass(frozen=True, slots=True)
 class OptimizedFile:
-    """What the shell learned about one optimized output."""
+    """Facts the shell gathered about one optimized output: hashes, sizes and probes."""
 
     plan: OptimizePlan
     choice: EncoderChoice | None
@@ -163,7 +163,7 @@ def build_optimize_dry_run(
     plans: Sequence[tuple[OptimizePlan, MediaFacts, bool]],
     options: ResolvedOptimize,
 ) -> OptimizeDryRunPlan:
-    """``plans`` holds each plan, the source's probe, and whether the output exists already."""
+    """``plans`` contains each plan, the source's probe, and whether the output exists already."""
     validation = [
         FindingRecord(
             clip=plan.source.name,

@@ -39,13 +39,13 @@ def _run_window(
         completed, frames = run_reading(argv, read, timeout_seconds=timeout_seconds)
     except OSError as error:
         return Failure(DecodeFailed(path=str(path), message=f"cannot start {argv[0]} ({error})"))
-    shown = ", ".join(str(t) for t in targets[:8]) + (" ..." if len(targets) > 8 else "")
+    indices_text = ", ".join(str(t) for t in targets[:8]) + (" ..." if len(targets) > 8 else "")
     if completed.timed_out:
         return Failure(
             DecodeFailed(
                 path=str(path),
-                message=f"ffmpeg timed out after {timeout_seconds:g} s decoding frames {shown} "
-                f"of {path}; raise COSMOS_VIDEO_FFMPEG_TIMEOUT or check the file",
+                message=f"ffmpeg timed out after {timeout_seconds:g} s decoding frames "
+                f"{indices_text} of {path}; raise COSMOS_VIDEO_FFMPEG_TIMEOUT or check the file",
                 stderr=completed.stderr,
             )
         )
@@ -53,8 +53,8 @@ def _run_window(
         return Failure(
             DecodeFailed(
                 path=str(path),
-                message=f"ffmpeg returned {len(frames)} of {len(targets)} frames ({shown}) of "
-                f"{path} (exit {completed.returncode}: "
+                message=f"ffmpeg returned {len(frames)} of {len(targets)} frames "
+                f"({indices_text}) of {path} (exit {completed.returncode}: "
                 f"{stderr_tail(completed.stderr) or 'no stderr'}); the file may be truncated "
                 "or damaged",
                 stderr=completed.stderr,

@@ -110,12 +110,12 @@ def decode_with_pyav(
 
     missing = [t for t in targets if t not in decoded]
     if missing:
-        shown = ", ".join(str(t) for t in missing[:8])
+        indices_text = ", ".join(str(t) for t in missing[:8])
         return Failure(
             DecodeFailed(
                 path=str(path),
-                message=f"PyAV returned no frame for indices {shown} of {path}; the file may be "
-                "truncated or damaged",
+                message=f"PyAV returned no frame for indices {indices_text} of {path}; the file "
+                "may be truncated or damaged",
             )
         )
     return Success(decoded)

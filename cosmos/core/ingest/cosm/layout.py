@@ -181,7 +181,7 @@ def plan_layout(
             )
         )
 
-    kept = 0
+    usable_frames = 0
     start_frame = 0
     if usable:
         first = usable[0]
@@ -189,7 +189,7 @@ def plan_layout(
         for second in usable:
             low = max(clip.in_index, second * fps)
             high = min(out_index, (second + 1) * fps)
-            kept += max(0, high - low)
+            usable_frames += max(0, high - low)
     if not usable:
         findings.append(
             Finding(
@@ -199,13 +199,13 @@ def plan_layout(
                 blocking=True,
             )
         )
-    elif allow_partial and kept < out_index - clip.in_index:
+    elif allow_partial and usable_frames < out_index - clip.in_index:
         findings.append(
             Finding(
                 clip=clip.name,
                 code="partial",
-                message=f"clip {clip.name}: encoding {kept} of {out_index - clip.in_index} frames "
-                "because some folders are missing or damaged",
+                message=f"clip {clip.name}: encoding {usable_frames} of "
+                f"{out_index - clip.in_index} frames because some folders are missing or damaged",
                 blocking=False,
             )
         )
@@ -216,7 +216,7 @@ def plan_layout(
         seconds=seconds,
         usable_seconds=tuple(usable),
         start_frame=start_frame,
-        frame_count=kept,
+        frame_count=usable_frames,
         findings=tuple(findings),
     )
 

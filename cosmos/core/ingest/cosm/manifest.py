@@ -1,8 +1,8 @@
 """Safe parsing of the COSM clip manifest (``Clip_Manifest`` XML).
 
 The manifest is untrusted input. The parser rejects any document type declaration, so entity
-definitions (billion-laughs expansion) and external entities are never read or expanded; a
-malformed clip element is an error that names the clip and its line, never silently dropped.
+definitions (billion-laughs expansion) and external entities are never read or expanded. A
+malformed clip element is an error that names the clip and its line; it is never dropped.
 """
 
 from __future__ import annotations
