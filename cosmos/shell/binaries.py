@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -74,6 +73,8 @@ def _resolve(name: ToolName, env_value: str | None) -> Result[ResolvedTool, Tool
     managed = managed_candidates(name)
     if managed:
         return Success(ResolvedTool(name=name, path=managed[0], origin="managed"))
+
+    import shutil  # here, not at the top: shutil costs a probe answered from cache 2 ms
 
     on_path = shutil.which(name)
     if on_path is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,8 +12,7 @@ from cosmos.core.errors import ProbeFailed, ToolUnavailable, stderr_tail
 from cosmos.core.ffmpeg.probe import build_ffprobe_argv, parse_ffprobe_json
 from cosmos.core.model.media import MediaFacts
 from cosmos.shell.binaries import resolve_tool
-from cosmos.shell.hashing import sha256_file
-from cosmos.shell.runner import run
+from cosmos.shell.mediacache import reuse_or_probe
 
 DEFAULT_PROBE_TIMEOUT_SECONDS = 60.0
 
@@ -51,8 +49,9 @@ def probe_media(
     """Describe the first video stream of ``path`` (and its audio) with one ffprobe call.
 
     Results are cached per resolved path, size, modification time and ffprobe binary, so probing
-    an unchanged file again costs a ``stat``. Failures are not cached: a timeout or a broken
-    ffprobe is retried on the next call.
+    an unchanged file again in this process costs a ``stat``, and ffprobe's output is kept on
+    disk (:mod:`cosmos.shell.mediacache`) for later processes. Failures are not cached: a
+    timeout or a broken ffprobe is retried on the next call.
     """
     problem = _precheck(path)
     if problem is not None:
@@ -84,6 +83,20 @@ def _probe_cached(
 def _run_ffprobe(
     path: Path, ffprobe: Path, timeout_seconds: float | None
 ) -> Result[MediaFacts, ProbeFailed | ToolUnavailable]:
+    def parse(output: bytes) -> Result[MediaFacts, ProbeFailed]:
+        return parse_ffprobe_json(path, output)
+
+    def probe() -> Result[bytes, ProbeFailed | ToolUnavailable]:
+        return _ffprobe_output(path, ffprobe, timeout_seconds)
+
+    return reuse_or_probe(path, ffprobe, "streams", probe, parse)
+
+
+def _ffprobe_output(
+    path: Path, ffprobe: Path, timeout_seconds: float | None
+) -> Result[bytes, ProbeFailed | ToolUnavailable]:
+    from cosmos.shell.runner import run  # not needed when the cache answers
+
     argv = build_ffprobe_argv(str(ffprobe), path)
     try:
         completed = run(argv, timeout_seconds=timeout_seconds)
@@ -113,13 +126,17 @@ def _run_ffprobe(
                 stderr=completed.stderr,
             )
         )
-    return parse_ffprobe_json(path, completed.stdout)
+    return Success(completed.stdout)
 
 
 def probe_and_hash(
     path: Path,
 ) -> tuple[Result[MediaFacts, ProbeFailed | ToolUnavailable], str]:
     """Probe a finished output and hash it at the same time (ffprobe runs while Python hashes)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cosmos.shell.hashing import sha256_file
+
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(sha256_file, path)
         probed = probe_media(path)

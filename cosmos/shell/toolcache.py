@@ -10,7 +10,6 @@ seen within a day. An unwritable cache folder only costs the probes.
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from collections.abc import Callable
@@ -19,9 +18,6 @@ from typing import TypeVar
 
 import msgspec
 
-from cosmos.shell.fs import atomic_write_bytes
-
-logger = logging.getLogger("cosmos.shell.toolcache")
 T = TypeVar("T", str, bool, list[str])
 MAX_AGE_SECONDS = 24 * 3600
 CACHE_FILE = "tool-facts.v1.json"
@@ -69,9 +65,16 @@ def remembered(binary: Path, fact: str, compute: Callable[[], T], kind: type[T])
         return entry.value
     value = compute()
     entries[key] = _Entry(value=value, stored_at=time.time())
+    # Imported here: a probe answered from the media cache needs cache_folder() only, and these
+    # imports (hashlib through secrets, logging) would double its import time.
+    import logging
+
+    from cosmos.shell.fs import atomic_write_bytes
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, msgspec.json.encode(entries))
     except OSError as error:
+        logger = logging.getLogger("cosmos.shell.toolcache")
         logger.debug("tool cache %s not written: %s", path, error)
     return value

@@ -1,4 +1,5 @@
-"""The probed facts and frame index of a video file, cached per path, size and mtime."""
+"""The probed facts and frame index of a video file, cached per path, size and mtime in this
+process, with ffprobe's packet listing kept on disk for later processes."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import functools
 import os
 from pathlib import Path
 
-from returns.result import Failure, Result
+from returns.result import Failure, Result, Success
 
 from cosmos.core.errors import ProbeFailed, SourceMissing, ToolUnavailable, stderr_tail
 from cosmos.core.ffmpeg.probe import build_ffprobe_argv, parse_video_index
@@ -14,7 +15,7 @@ from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.model.media import MediaFacts
 from cosmos.core.video.backends import parse_timeout_seconds
 from cosmos.shell.binaries import resolve_tool
-from cosmos.shell.runner import run
+from cosmos.shell.mediacache import reuse_or_probe
 
 IndexResult = Result[tuple[MediaFacts, PacketIndex], ProbeFailed | ToolUnavailable | SourceMissing]
 
@@ -44,7 +45,23 @@ def _cached_index(
     tool = resolve_tool("ffprobe")
     if isinstance(tool, Failure):
         return tool
-    argv = build_ffprobe_argv(str(tool.unwrap().path), path, packets=True)
+    ffprobe = tool.unwrap().path
+
+    def parse(output: bytes) -> Result[tuple[MediaFacts, PacketIndex], ProbeFailed]:
+        return parse_video_index(path, output)
+
+    def probe() -> Result[bytes, ProbeFailed | ToolUnavailable]:
+        return _packet_listing(path, ffprobe, timeout_seconds)
+
+    return reuse_or_probe(path, ffprobe, "packets", probe, parse)
+
+
+def _packet_listing(
+    path: Path, ffprobe: Path, timeout_seconds: float | None
+) -> Result[bytes, ProbeFailed | ToolUnavailable]:
+    from cosmos.shell.runner import run  # not needed when the cache answers
+
+    argv = build_ffprobe_argv(str(ffprobe), path, packets=True)
     try:
         completed = run(argv, timeout_seconds=timeout_seconds)
     except OSError as error:
@@ -68,7 +85,7 @@ def _cached_index(
                 stderr=completed.stderr,
             )
         )
-    return parse_video_index(path, completed.stdout)
+    return Success(completed.stdout)
 
 
 def video_index(path: Path) -> IndexResult:
