@@ -1,8 +1,8 @@
 """An on-disk cache of ffprobe's output for files that have not changed.
 
-Every ffprobe process costs about 0.06 s to start before it reads a byte, and reading a long
-clip's packet list costs more, so a new process that probes or indexes a file it has seen before
-reuses the stored output instead. Entries live in ``$COSMOS_CACHE_DIR/media`` (see
+Every ffprobe process costs about 0.06 s to start before it reads a byte (measured with Debian's
+FFmpeg 5.1), and listing the packets of a long clip costs more. A new process that probes or
+indexes a file seen before therefore reuses the stored output. Entries live in ``$COSMOS_CACHE_DIR/media`` (see
 :func:`cosmos.shell.toolcache.cache_folder`), one file per probe.
 
 A file is "the same" when its resolved path, device, inode, size, modification and change times

@@ -60,9 +60,7 @@ def _plant_width(entry: Path, width: int) -> None:
     entry.write_bytes(header + b"\n" + planted)
 
 
-def test_a_new_process_reuses_the_stored_probe(
-    media: MediaCache, tmp_path: Path, _own_cache: Path
-) -> None:
+def test_probe_reused_by_new_process(media: MediaCache, tmp_path: Path, _own_cache: Path) -> None:
     clip = media.copy(CLIP, tmp_path / "in", "clip.mp4")
     assert _probe_width(clip) == 160
     [entry] = _entries(_own_cache)
@@ -71,9 +69,7 @@ def test_a_new_process_reuses_the_stored_probe(
     assert _probe_width(clip) == 1234
 
 
-def test_an_edited_file_is_probed_again(
-    media: MediaCache, tmp_path: Path, _own_cache: Path
-) -> None:
+def test_probe_repeated_after_edit(media: MediaCache, tmp_path: Path, _own_cache: Path) -> None:
     clip = media.copy(CLIP, tmp_path / "in", "clip.mp4")
     assert _probe_width(clip) == 160
     [entry] = _entries(_own_cache)
@@ -87,7 +83,7 @@ def test_an_edited_file_is_probed_again(
     assert _probe_width(clip) == 160
 
 
-def test_identity_changes_with_the_edges_of_the_file(tmp_path: Path) -> None:
+def test_identity_changes_at_file_edges(tmp_path: Path) -> None:
     path = tmp_path / "data.bin"
     path.write_bytes(bytes(300_000))
     first = mediacache.file_identity(path)
@@ -102,7 +98,7 @@ def test_identity_changes_with_the_edges_of_the_file(tmp_path: Path) -> None:
     assert mediacache.file_identity(tmp_path / "missing.bin") is None
 
 
-def test_the_packet_listing_is_reused_by_a_new_process(
+def test_packet_listing_reused_by_new_process(
     media: MediaCache, tmp_path: Path, _own_cache: Path
 ) -> None:
     clip = media.copy(CLIP, tmp_path / "in", "clip.mp4")
@@ -116,9 +112,7 @@ def test_the_packet_listing_is_reused_by_a_new_process(
     assert len(again.unwrap()[1].pts) == 25
 
 
-def test_an_unreadable_entry_is_replaced(
-    media: MediaCache, tmp_path: Path, _own_cache: Path
-) -> None:
+def test_unreadable_entry_replaced(media: MediaCache, tmp_path: Path, _own_cache: Path) -> None:
     clip = media.copy(CLIP, tmp_path / "in", "clip.mp4")
     assert _probe_width(clip) == 160
     [entry] = _entries(_own_cache)
@@ -131,7 +125,7 @@ def test_an_unreadable_entry_is_replaced(
     assert b"not json" not in replaced.read_bytes()
 
 
-def test_the_cache_can_be_turned_off(
+def test_cache_disabled_by_variable(
     media: MediaCache, tmp_path: Path, _own_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COSMOS_NO_MEDIA_CACHE", "1")
@@ -140,19 +134,17 @@ def test_the_cache_can_be_turned_off(
     assert _entries(_own_cache) == []
 
 
-def test_failures_are_not_stored(tmp_path: Path, _own_cache: Path) -> None:
+def test_failures_not_stored(tmp_path: Path, _own_cache: Path) -> None:
     text = tmp_path / "notes.mp4"
     text.write_text("not a video\n")
     assert isinstance(probe_media(text), Failure)
     assert _entries(_own_cache) == []
 
 
-def test_a_file_that_changes_during_the_probe_is_not_stored(
-    tmp_path: Path, _own_cache: Path
-) -> None:
+def test_changing_file_not_stored(tmp_path: Path, _own_cache: Path) -> None:
     growing = tmp_path / "recording.ts"
     growing.write_bytes(b"a" * 1000)
-    tool = Path(os.__file__)  # any existing file stands in for the probing program
+    tool = Path(os.__file__)  # any existing file serves as the ffprobe binary
 
     def probe() -> Result[bytes, str]:
         with growing.open("ab") as handle:
@@ -170,7 +162,7 @@ def test_a_file_that_changes_during_the_probe_is_not_stored(
     assert len(_entries(_own_cache)) == 1
 
 
-def test_old_entries_are_pruned(
+def test_old_entries_pruned(
     tmp_path: Path, _own_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(mediacache, "MAX_ENTRIES", 4)
