@@ -22,12 +22,26 @@ MISSING = BackendMissing(
 
 
 def _to_rgb24(frame: Any, rotation_degrees: int) -> bytes:
+    if rotation_degrees:
+        return _rotated_rgb24(frame, rotation_degrees)
+    # The same conversion as ``to_ndarray(format="rgb24")``, copied once into bytes, without
+    # importing NumPy (about 45 ms) or copying through an array.
+    converted = frame.reformat(format="rgb24")
+    plane = converted.planes[0]
+    row_bytes = converted.width * 3
+    if plane.line_size == row_bytes:
+        return bytes(plane)
+    rows = memoryview(plane)
+    stride = plane.line_size
+    return b"".join(rows[y * stride : y * stride + row_bytes] for y in range(converted.height))
+
+
+def _rotated_rgb24(frame: Any, rotation_degrees: int) -> bytes:
     import numpy
 
     pixels = frame.to_ndarray(format="rgb24")
-    if rotation_degrees:
-        # numpy.rot90 turns counter-clockwise for positive k; display rotation is clockwise.
-        pixels = numpy.rot90(pixels, k=-(rotation_degrees // 90))
+    # numpy.rot90 turns counter-clockwise for positive k; display rotation is clockwise.
+    pixels = numpy.rot90(pixels, k=-(rotation_degrees // 90))
     return bytes(numpy.ascontiguousarray(pixels).data)
 
 
