@@ -20,6 +20,9 @@ WORKERS = Path(__file__).resolve().parent / "workers"
 RANDOM_SEED = 20240601
 PROBE_LOOP_COUNT = 50
 BACKEND_VARIABLE = "COSMOS_VIDEO_BACKEND"
+# Cosmos keeps ffprobe output on disk per unchanged file, so after the warm-up every Cosmos run
+# reuses it. The commands labelled "no media cache" show the cost of a file never seen before.
+NO_MEDIA_CACHE = {"COSMOS_NO_MEDIA_CACHE": "1"}
 
 Metric = Literal["seconds", "rss"]
 
@@ -68,11 +71,20 @@ def _pyav_reference(path: Path, indices: tuple[int, ...], *, one_pass: bool = Fa
 
 
 def _cosmos_frames(
-    label: str, path: Path, kind: Literal["index", "time"], values: tuple[str, ...], backend: str
+    label: str,
+    path: Path,
+    kind: Literal["index", "time"],
+    values: tuple[str, ...],
+    backend: str,
+    *,
+    media_cache: bool = True,
 ) -> Command:
     """Build a Cosmos worker command; an empty ``backend`` unsets the backend variable."""
     argv = (sys.executable, _worker("cosmos_frames.py"), str(path), kind, *values)
-    return Command(label, argv, {BACKEND_VARIABLE: backend or None})
+    environment: dict[str, str | None] = {BACKEND_VARIABLE: backend or None}
+    if not media_cache:
+        environment.update(NO_MEDIA_CACHE)
+    return Command(label, argv, environment)
 
 
 def _index_case(
@@ -141,11 +153,16 @@ def _probe_case() -> Case:
     path = ensure_clip(CLIP_1080P)
     ffprobe = str(Path(ffmpeg_path()).with_name("ffprobe"))
     entries = "stream=width,height,codec_name,avg_frame_rate,duration,nb_frames"
+    probe = (sys.executable, _worker("cosmos_probe.py"), str(path))
     commands = (
         Command("ffprobe", (ffprobe, "-v", "error", "-show_entries", entries, str(path))),
-        Command("cosmos probe_video", (sys.executable, _worker("cosmos_probe.py"), str(path))),
+        Command("cosmos probe_video", probe),
+        Command("cosmos probe_video, no media cache", probe, NO_MEDIA_CACHE),
     )
-    checks = (Check("cosmos probe_video", "ffprobe", 1.3),)
+    checks = (
+        Check("cosmos probe_video", "ffprobe", 1.3),
+        Check("cosmos probe_video, no media cache", "ffprobe", None),
+    )
     return Case("probe", "one probe of the 1080p clip as a whole process", commands, checks)
 
 
@@ -182,6 +199,28 @@ def build_cases() -> tuple[Case, ...]:
             (10, 900, 1750),
             default_limit=1.5,
             pyav_limit=1.15,
+            extra_commands=(
+                _cosmos_frames(
+                    "cosmos ffmpeg-cli, no media cache",
+                    clip_1080p,
+                    "index",
+                    ("10", "900", "1750"),
+                    "",
+                    media_cache=False,
+                ),
+                _cosmos_frames(
+                    "cosmos pyav, no media cache",
+                    clip_1080p,
+                    "index",
+                    ("10", "900", "1750"),
+                    "pyav",
+                    media_cache=False,
+                ),
+            ),
+            extra_checks=(
+                Check("cosmos ffmpeg-cli, no media cache", "raw PyAV", None),
+                Check("cosmos pyav, no media cache", "raw PyAV", None),
+            ),
         ),
         _index_case(
             "random-4k",

@@ -2,8 +2,9 @@
 
 Every ffprobe process costs about 0.06 s to start before it reads a byte (measured with Debian's
 FFmpeg 5.1), and listing the packets of a long clip costs more. A new process that probes or
-indexes a file seen before therefore reuses the stored output. Entries live in ``$COSMOS_CACHE_DIR/media`` (see
-:func:`cosmos.shell.toolcache.cache_folder`), one file per probe.
+indexes a file seen before therefore reuses the stored output. Entries live in
+``$COSMOS_CACHE_DIR/media`` (see :func:`cosmos.shell.toolcache.cache_folder`), one file per
+probe.
 
 A file is "the same" when its resolved path, device, inode, size, modification and change times
 and the CRC-32 of its first and last 64 KiB all match, and the ffprobe binary (path, size,

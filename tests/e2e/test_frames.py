@@ -187,7 +187,8 @@ def test_timeline_matches_decode(cases: dict[str, Path], case: str) -> None:
 def test_both_decode_paths(
     cases: dict[str, Path], case: str, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def forced(targets: tuple[int, ...], index: PacketIndex) -> DecodePlan:
+    def forced(targets: tuple[int, ...], index: PacketIndex, parallel: int = 1) -> DecodePlan:
+        del parallel  # the forced plans run as they are
         if mode == "full-scan":
             return DecodePlan("full-scan", (DecodeWindow(0, targets),))
         windows = tuple(DecodeWindow(index.keyframe_at_or_before(t), (t,)) for t in targets)
@@ -197,6 +198,32 @@ def test_both_decode_paths(
     path = cases[case]
     count = probe_video_timeline(path).frame_count
     _expect_identity(path, sorted({0, 7, count // 2, count - 1}), "ffmpeg-cli")
+
+
+@pytest.fixture(scope="module")
+def long_cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Clips long enough (300 frames) for the ffmpeg-cli plan to split work across cores."""
+    folder = tmp_path_factory.mktemp("long-frames")
+    src = ["-f", "lavfi", "-i", "testsrc2=size=192x108:rate=25", "-t", "12"]
+    x264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", "25"]
+    mp4 = folder / "long.mp4"
+    _ffmpeg(*src, *x264, "-bf", "3", str(mp4))
+    ts = folder / "long.ts"
+    _ffmpeg(*src, *x264, "-output_ts_offset", "10", "-f", "mpegts", str(ts))
+    return {"bframes": mp4, "mpegts": ts}
+
+
+@pytest.mark.parametrize("cores", [2, 3])
+@pytest.mark.parametrize("case", ["bframes", "mpegts"])
+def test_parallel_pieces_identity(
+    long_cases: dict[str, Path], case: str, cores: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ffmpeg_cli, "_usable_cores", lambda: cores)
+    path = long_cases[case]
+    count = probe_video_timeline(path).frame_count
+    assert count == 300
+    _expect_identity(path, list(range(count)), "ffmpeg-cli")
+    _expect_identity(path, list(range(3, count, 4)), "ffmpeg-cli")
 
 
 def test_duplicates_and_order(cases: dict[str, Path]) -> None:

@@ -63,10 +63,17 @@ def _decode_tail(expression: str, frame_count: int) -> tuple[str, ...]:
     )
 
 
-def build_full_scan_argv(ffmpeg: str, source: Path, targets: Sequence[int]) -> tuple[str, ...]:
+def _decoder_threads(threads: int | None) -> tuple[str, ...]:
+    return () if threads is None else ("-threads", str(threads))
+
+
+def build_full_scan_argv(
+    ffmpeg: str, source: Path, targets: Sequence[int], *, threads: int | None = None
+) -> tuple[str, ...]:
     """Decode from the start and keep the frames whose counter is in ``targets``.
 
     FFmpeg stops after the last target because ``-frames:v`` counts selected frames.
+    ``threads`` sets the decoder's threads; ``None`` keeps FFmpeg's automatic choice.
     """
     return (
         ffmpeg,
@@ -74,6 +81,7 @@ def build_full_scan_argv(ffmpeg: str, source: Path, targets: Sequence[int]) -> t
         "-nostdin",
         "-v",
         "error",
+        *_decoder_threads(threads),
         "-i",
         file_url(source),
         *_decode_tail(frame_counter_expression(targets), len(targets)),
@@ -81,12 +89,18 @@ def build_full_scan_argv(ffmpeg: str, source: Path, targets: Sequence[int]) -> t
 
 
 def build_window_argv(
-    ffmpeg: str, source: Path, window: DecodeWindow, index: PacketIndex
+    ffmpeg: str,
+    source: Path,
+    window: DecodeWindow,
+    index: PacketIndex,
+    *,
+    threads: int | None = None,
 ) -> tuple[str, ...]:
     """Seek to the window's keyframe and keep the target frames, matched by their PTS.
 
     ``-noaccurate_seek`` starts decoding at the keyframe and ``-copyts`` keeps the original PTS,
     so the select filter matches exact PTS values from the index wherever decoding starts.
+    ``threads`` as in :func:`build_full_scan_argv`.
     """
     seek: tuple[str, ...] = ()
     if window.start_index > 0:
@@ -101,6 +115,7 @@ def build_window_argv(
         "-noaccurate_seek",
         "-copyts",
         *seek,
+        *_decoder_threads(threads),
         "-i",
         file_url(source),
         *_decode_tail(pts_expression(window.targets, index), len(window.targets)),

@@ -17,6 +17,9 @@ WINDOW_STARTUP_FRAMES = 12
 # FFmpeg 5.1 rejects a select expression of more than 100 terms (measured: 100 parse, 101 fail),
 # so one process selects at most this many runs of consecutive frames.
 MAX_SELECT_RUNS = 90
+# Parallel decoding splits a window only into pieces of at least this many frames, because each
+# extra FFmpeg process costs about WINDOW_STARTUP_FRAMES frames to start.
+MIN_PARALLEL_PIECE_FRAMES = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,15 +86,58 @@ def split_window(window: DecodeWindow, index: PacketIndex) -> list[DecodeWindow]
     return pieces
 
 
-def plan_decode(targets: tuple[int, ...], index: PacketIndex) -> DecodePlan:
+def split_for_parallel(
+    window: DecodeWindow, index: PacketIndex, parallel: int
+) -> list[DecodeWindow]:
+    """Split a long window at keyframes into up to ``parallel`` pieces of similar length.
+
+    A piece starts at the keyframe at or before its first target, and only past the previous
+    piece's last target, so no frame is decoded twice.
+    """
+    count = min(parallel, window.decoded_frames // MIN_PARALLEL_PIECE_FRAMES)
+    if count < 2:
+        return [window]
+    share = window.decoded_frames / count
+    pieces: list[DecodeWindow] = []
+    start = window.start_index
+    current: list[int] = []
+    for target in window.targets:
+        boundary = window.start_index + share * (len(pieces) + 1)
+        if current and len(pieces) < count - 1 and target >= boundary:
+            keyframe = index.keyframe_at_or_before(target)
+            if keyframe > current[-1]:
+                pieces.append(DecodeWindow(start, tuple(current)))
+                start, current = keyframe, []
+        current.append(target)
+    pieces.append(DecodeWindow(start, tuple(current)))
+    return pieces
+
+
+def decoder_threads(windows: tuple[DecodeWindow, ...], cores: int) -> tuple[int | None, ...]:
+    """Give each window decoder threads in proportion to its share of the decoded frames.
+
+    A lone window keeps FFmpeg's automatic choice (``None``). Windows that run side by side get
+    at least one thread each, so a long window next to a short one keeps more of the cores.
+    """
+    if len(windows) < 2 or cores < 2:
+        return tuple(None for _ in windows)
+    total = sum(window.decoded_frames for window in windows)
+    return tuple(max(1, round(cores * window.decoded_frames / total)) for window in windows)
+
+
+def plan_decode(targets: tuple[int, ...], index: PacketIndex, parallel: int = 1) -> DecodePlan:
     """Choose between one full scan and seek windows for sorted unique ``targets``.
 
-    Either way, no window selects more than ``MAX_SELECT_RUNS`` runs of frames.
+    Either way, no window selects more than ``MAX_SELECT_RUNS`` runs of frames. With
+    ``parallel`` above 1 (the processes the caller runs at once), fewer windows than that are
+    split further with :func:`split_for_parallel`.
     """
     full_scan = DecodePlan("full-scan", (DecodeWindow(0, targets),))
     windows = DecodePlan("windows", group_windows(targets, index))
     chosen = full_scan
     if not (len(windows.windows) == 1 and windows.windows[0].start_index == 0):
         chosen = windows if windows.cost_frames < full_scan.cost_frames else full_scan
-    pieces = tuple(piece for w in chosen.windows for piece in split_window(w, index))
-    return DecodePlan(chosen.mode, pieces)
+    pieces = [piece for w in chosen.windows for piece in split_window(w, index)]
+    if parallel > 1 and len(pieces) < parallel:
+        pieces = [part for piece in pieces for part in split_for_parallel(piece, index, parallel)]
+    return DecodePlan(chosen.mode, tuple(pieces))

@@ -13,7 +13,7 @@ from cosmos.core.errors import DecodeFailed, ToolUnavailable, stderr_tail
 from cosmos.core.ffmpeg.extract import build_full_scan_argv, build_window_argv
 from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.model.media import MediaFacts
-from cosmos.core.video.plan import DecodeWindow, plan_decode
+from cosmos.core.video.plan import DecodeWindow, decoder_threads, plan_decode
 from cosmos.shell.binaries import resolve_tool
 from cosmos.shell.decode import DecodeResult
 from cosmos.shell.runner import run_reading
@@ -63,6 +63,13 @@ def _run_window(
     return Success(frames)
 
 
+def _usable_cores() -> int:
+    """Count the cores this process may run on (its affinity mask, where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
 def decode_with_ffmpeg_cli(
     path: Path,
     facts: MediaFacts,
@@ -72,34 +79,40 @@ def decode_with_ffmpeg_cli(
 ) -> DecodeResult:
     """Decode ``targets`` with a full scan or with seek windows, whichever is cheaper.
 
-    Windows run in parallel, one per core. A window that comes back short (a container whose
-    seek lands past the keyframe) is decoded again from the start, so a seek problem costs
-    time, never a wrong frame.
+    Windows run in parallel, one per core, and long ones are split at keyframes to keep every
+    core busy. When several run at once each FFmpeg gets decoder threads in proportion to its
+    share of the work. A window that comes back short (a container whose seek lands past the
+    keyframe) is decoded again from the start, so a seek problem costs time, never a wrong frame.
     """
     tool = resolve_tool("ffmpeg")
     if isinstance(tool, Failure):
         return Failure(ToolUnavailable(tool="ffmpeg", message=tool.failure().message))
     ffmpeg = str(tool.unwrap().path)
     frame_bytes = facts.probe.width * facts.probe.height * 3
-    plan = plan_decode(targets, index)
+    cores = _usable_cores()
+    windows = plan_decode(targets, index, parallel=cores).windows
+    workers = max(1, min(len(windows), cores))
+    threads = decoder_threads(windows, cores)
 
-    def full_scan(window_targets: tuple[int, ...]) -> Result[list[bytes], DecodeFailed]:
-        argv = build_full_scan_argv(ffmpeg, path, window_targets)
+    def full_scan(
+        window_targets: tuple[int, ...], window_threads: int | None
+    ) -> Result[list[bytes], DecodeFailed]:
+        argv = build_full_scan_argv(ffmpeg, path, window_targets, threads=window_threads)
         return _run_window(argv, path, window_targets, frame_bytes, timeout_seconds)
 
-    def decode_window(window: DecodeWindow) -> Result[list[bytes], DecodeFailed]:
+    def decode_window(
+        window: DecodeWindow, window_threads: int | None
+    ) -> Result[list[bytes], DecodeFailed]:
         if window.start_index == 0:
-            return full_scan(window.targets)
-        argv = build_window_argv(ffmpeg, path, window, index)
+            return full_scan(window.targets, window_threads)
+        argv = build_window_argv(ffmpeg, path, window, index, threads=window_threads)
         result = _run_window(argv, path, window.targets, frame_bytes, timeout_seconds)
         if isinstance(result, Failure) and "timed out" not in result.failure().message:
-            return full_scan(window.targets)
+            return full_scan(window.targets, window_threads)
         return result
 
-    windows = plan.windows
-    workers = max(1, min(len(windows), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(decode_window, windows))
+        results = list(pool.map(decode_window, windows, threads))
 
     decoded: dict[int, bytes] = {}
     for window, result in zip(windows, results, strict=True):
