@@ -168,8 +168,6 @@ CASE_NAMES = ("bframes", "editlist", "mpegts", "mkv", "ntsc", "hevc10", "rotated
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 @pytest.mark.parametrize("case", CASE_NAMES)
 def test_identity_across_backends(cases: dict[str, Path], case: str, backend: str) -> None:
-    if backend == "torchcodec" and case == "mpegts":
-        pytest.xfail("TorchCodec 0.13 cannot decode MPEG-TS here; documented in docs/video.md")
     path = cases[case]
     count = probe_video_timeline(path).frame_count
     indices = sorted({0, 1, count // 3, count // 2, count - 2, count - 1})
@@ -211,6 +209,33 @@ def long_cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ts = folder / "long.ts"
     _ffmpeg(*src, *x264, "-output_ts_offset", "10", "-f", "mpegts", str(ts))
     return {"bframes": mp4, "mpegts": ts}
+
+
+@pytest.fixture(scope="module")
+def two_streams(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An MP4 whose second video stream is larger and marked default, so FFmpeg rates it the
+    "best" stream."""
+    path = tmp_path_factory.mktemp("two-streams") / "two.mp4"
+    _ffmpeg(
+        *("-f", "lavfi", "-i", "testsrc2=size=192x108:rate=25:duration=2"),
+        *("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=2"),
+        *("-map", "0:v", "-map", "1:v", "-c:v", "libx264", "-preset", "ultrafast"),
+        *("-pix_fmt", "yuv420p", "-g", "25"),
+        *("-disposition:v:0", "0", "-disposition:v:1", "default", str(path)),
+    )
+    return path
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+def test_first_video_stream_decoded(two_streams: Path, backend: str) -> None:
+    assert (probe_video(two_streams).width, probe_video(two_streams).height) == (192, 108)
+    _expect_identity(two_streams, [0, 13, 49], backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+def test_long_mpegts_every_frame(long_cases: dict[str, Path], backend: str) -> None:
+    path = long_cases["mpegts"]
+    _expect_identity(path, list(range(0, 300, 3)), backend)
 
 
 @pytest.mark.parametrize("cores", [2, 3])

@@ -42,7 +42,10 @@ def decode_with_torchcodec(
     timeout_seconds: float | None,
 ) -> DecodeResult:
     """Decode ``targets`` by presentation time, so frame identity follows the shared index."""
-    del facts, timeout_seconds
+    del timeout_seconds
+    # The index describes the first video stream; TorchCodec would otherwise pick FFmpeg's
+    # "best" stream, which in a multi-stream file can be another one.
+    stream_index = next((number for number, kind, _ in facts.streams if kind == "video"), None)
     try:
         # torchcodec.decoders re-exports VideoDecoder without listing it in __all__.
         from torchcodec.decoders import VideoDecoder  # type: ignore[attr-defined]
@@ -50,7 +53,9 @@ def decode_with_torchcodec(
         return Failure(MISSING)
 
     try:
-        decoder = VideoDecoder(str(path), seek_mode="exact", dimension_order="NHWC")
+        decoder = VideoDecoder(
+            str(path), stream_index=stream_index, seek_mode="exact", dimension_order="NHWC"
+        )
         batch = decoder.get_frames_played_at([_play_time(index, t) for t in targets])
     except (RuntimeError, ValueError, IndexError) as error:
         return Failure(
