@@ -26,6 +26,7 @@ from cosmos.sdk.video import (
     probe_video_timeline,
 )
 from cosmos.shell.decode import ffmpeg_cli
+from cosmos.shell.decode import pyav as pyav_backend
 from tests.media import set_display_rotation_90
 
 BACKENDS = ("ffmpeg-cli", "pyav", "torchcodec")
@@ -233,7 +234,12 @@ def test_first_video_stream_decoded(two_streams: Path, backend: str) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
-def test_long_mpegts_every_frame(long_cases: dict[str, Path], backend: str) -> None:
+def test_long_mpegts_every_frame(
+    long_cases: dict[str, Path], backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two cores make the ffmpeg-cli and PyAV plans split the request into two pieces.
+    monkeypatch.setattr(ffmpeg_cli, "usable_cores", lambda: 2)
+    monkeypatch.setattr(pyav_backend, "usable_cores", lambda: 2)
     path = long_cases["mpegts"]
     _expect_identity(path, list(range(0, 300, 3)), backend)
 
@@ -243,7 +249,7 @@ def test_long_mpegts_every_frame(long_cases: dict[str, Path], backend: str) -> N
 def test_parallel_pieces_identity(
     long_cases: dict[str, Path], case: str, cores: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(ffmpeg_cli, "_usable_cores", lambda: cores)
+    monkeypatch.setattr(ffmpeg_cli, "usable_cores", lambda: cores)
     path = long_cases[case]
     count = probe_video_timeline(path).frame_count
     assert count == 300

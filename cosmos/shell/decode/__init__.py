@@ -6,6 +6,7 @@ only modules that import ``av`` and ``torchcodec``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Protocol
 
@@ -29,3 +30,10 @@ class DecodeBackend(Protocol):
     ) -> DecodeResult:
         """Decode ``targets`` (sorted, unique frame indices) to rgb24 bytes of the display size."""
         ...
+
+
+def usable_cores() -> int:
+    """Count the cores this process may run on (its affinity mask, where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)

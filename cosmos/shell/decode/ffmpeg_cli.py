@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
@@ -15,7 +14,7 @@ from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.model.media import MediaFacts
 from cosmos.core.video.plan import DecodeWindow, decoder_threads, plan_decode
 from cosmos.shell.binaries import resolve_tool
-from cosmos.shell.decode import DecodeResult
+from cosmos.shell.decode import DecodeResult, usable_cores
 from cosmos.shell.runner import run_reading
 
 
@@ -63,13 +62,6 @@ def _run_window(
     return Success(frames)
 
 
-def _usable_cores() -> int:
-    """Count the cores this process may run on (its affinity mask, where the OS has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 def decode_with_ffmpeg_cli(
     path: Path,
     facts: MediaFacts,
@@ -89,7 +81,7 @@ def decode_with_ffmpeg_cli(
         return Failure(ToolUnavailable(tool="ffmpeg", message=tool.failure().message))
     ffmpeg = str(tool.unwrap().path)
     frame_bytes = facts.probe.width * facts.probe.height * 3
-    cores = _usable_cores()
+    cores = usable_cores()
     windows = plan_decode(targets, index, parallel=cores).windows
     workers = max(1, min(len(windows), cores))
     threads = decoder_threads(windows, cores)

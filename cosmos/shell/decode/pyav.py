@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,8 @@ from returns.result import Failure, Success
 from cosmos.core.errors import BackendMissing, DecodeFailed
 from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.model.media import MediaFacts
-from cosmos.core.video.plan import plan_decode
-from cosmos.shell.decode import DecodeResult
+from cosmos.core.video.plan import DecodeWindow, decoder_threads, plan_decode
+from cosmos.shell.decode import DecodeResult, usable_cores
 
 MISSING = BackendMissing(
     backend="pyav",
@@ -94,6 +95,9 @@ def decode_with_pyav(
 ) -> DecodeResult:
     """Decode ``targets`` in process, seeking to each window's keyframe and matching by PTS.
 
+    As in the ffmpeg-cli backend, long requests are split at keyframes and the windows run side
+    by side, each in its own container on a worker thread (PyAV releases the GIL while it
+    decodes and converts), with decoder threads in proportion to each window's share.
     ``timeout_seconds`` does not apply: there is no child process to stop.
     """
     del timeout_seconds
@@ -102,21 +106,36 @@ def decode_with_pyav(
     except ImportError:
         return Failure(MISSING)
 
-    decoded: dict[int, bytes] = {}
-    plan = plan_decode(targets, index)
-    try:
+    cores = usable_cores()
+    windows = plan_decode(targets, index, parallel=cores).windows
+    threads = decoder_threads(windows, cores)
+
+    def decode_one(window: DecodeWindow, thread_count: int | None) -> dict[int, bytes]:
+        decoded: dict[int, bytes] = {}
         with av.open(str(path)) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
-            for window in plan.windows:
-                targets_by_pts = {index.pts[t]: t for t in window.targets}
-                for backoff_seconds in SEEK_BACKOFF_SECONDS:
-                    if window.start_index > 0 or backoff_seconds > 0:
-                        _seek_before(container, stream, index, window.start_index, backoff_seconds)
-                    if _decode_window(
-                        container, stream, targets_by_pts, decoded, facts.rotation_degrees
-                    ):
-                        break
+            if thread_count is not None:
+                stream.codec_context.thread_count = thread_count
+            targets_by_pts = {index.pts[t]: t for t in window.targets}
+            for backoff_seconds in SEEK_BACKOFF_SECONDS:
+                if window.start_index > 0 or backoff_seconds > 0:
+                    _seek_before(container, stream, index, window.start_index, backoff_seconds)
+                if _decode_window(
+                    container, stream, targets_by_pts, decoded, facts.rotation_degrees
+                ):
+                    break
+        return decoded
+
+    decoded: dict[int, bytes] = {}
+    try:
+        if len(windows) == 1:
+            decoded = decode_one(windows[0], threads[0])
+        else:
+            workers = min(len(windows), cores)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                for part in pool.map(decode_one, windows, threads):
+                    decoded.update(part)
     except (av.FFmpegError, OSError) as error:
         return Failure(
             DecodeFailed(path=str(path), message=f"PyAV failed to decode {path}: {error}")
