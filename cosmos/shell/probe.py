@@ -95,16 +95,24 @@ def _run_ffprobe(
 def _ffprobe_output(
     path: Path, ffprobe: Path, timeout_seconds: float | None
 ) -> Result[bytes, ProbeFailed | ToolUnavailable]:
+    argv = build_ffprobe_argv(str(ffprobe), path)
+    return ffprobe_output(path, argv, timeout_seconds, timeout_hint="raise the timeout")
+
+
+def ffprobe_output(
+    path: Path, argv: tuple[str, ...], timeout_seconds: float | None, *, timeout_hint: str
+) -> Result[bytes, ProbeFailed | ToolUnavailable]:
+    """Run the ffprobe ``argv`` on ``path`` and return its stdout, or the failure that names
+    the file, FFmpeg's stderr and what to do; ``timeout_hint`` says how to allow more time."""
     from cosmos.shell.runner import run  # not needed when the cache answers
 
-    argv = build_ffprobe_argv(str(ffprobe), path)
     try:
         completed = run(argv, timeout_seconds=timeout_seconds)
     except OSError as error:
         return Failure(
             ToolUnavailable(
                 tool="ffprobe",
-                message=f"cannot run {ffprobe} ({error}); run `cosmos doctor` to check it",
+                message=f"cannot run {argv[0]} ({error}); run `cosmos doctor` to check it",
             )
         )
     if completed.timed_out:
@@ -112,7 +120,7 @@ def _ffprobe_output(
             ProbeFailed(
                 path=str(path),
                 message=f"ffprobe timed out after {timeout_seconds:g} s on {path}; the file may "
-                "be on a stalled mount, or raise the timeout",
+                f"be on a stalled mount, or {timeout_hint}",
                 stderr=completed.stderr,
             )
         )

@@ -7,15 +7,16 @@ import functools
 import os
 from pathlib import Path
 
-from returns.result import Failure, Result, Success
+from returns.result import Failure, Result
 
-from cosmos.core.errors import ProbeFailed, SourceMissing, ToolUnavailable, stderr_tail
+from cosmos.core.errors import ProbeFailed, SourceMissing, ToolUnavailable
 from cosmos.core.ffmpeg.probe import build_ffprobe_argv, parse_video_index
 from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.model.media import MediaFacts
 from cosmos.core.video.backends import parse_timeout_seconds
 from cosmos.shell.binaries import resolve_tool
 from cosmos.shell.mediacache import reuse_or_probe
+from cosmos.shell.probe import ffprobe_output
 
 IndexResult = Result[tuple[MediaFacts, PacketIndex], ProbeFailed | ToolUnavailable | SourceMissing]
 
@@ -59,33 +60,10 @@ def _cached_index(
 def _packet_listing(
     path: Path, ffprobe: Path, timeout_seconds: float | None
 ) -> Result[bytes, ProbeFailed | ToolUnavailable]:
-    from cosmos.shell.runner import run  # not needed when the cache answers
-
     argv = build_ffprobe_argv(str(ffprobe), path, packets=True)
-    try:
-        completed = run(argv, timeout_seconds=timeout_seconds)
-    except OSError as error:
-        return Failure(ToolUnavailable(tool="ffprobe", message=f"cannot run ffprobe ({error})"))
-    if completed.timed_out:
-        return Failure(
-            ProbeFailed(
-                path=str(path),
-                message=f"ffprobe timed out after {timeout_seconds:g} s indexing {path}; raise "
-                "COSMOS_VIDEO_FFMPEG_TIMEOUT or check the file",
-                stderr=completed.stderr,
-            )
-        )
-    if not completed.ok:
-        return Failure(
-            ProbeFailed(
-                path=str(path),
-                message=f"ffprobe cannot read {path} (exit {completed.returncode}: "
-                f"{stderr_tail(completed.stderr) or 'no stderr'}); check that it is a complete "
-                "video file",
-                stderr=completed.stderr,
-            )
-        )
-    return Success(completed.stdout)
+    return ffprobe_output(
+        path, argv, timeout_seconds, timeout_hint="raise COSMOS_VIDEO_FFMPEG_TIMEOUT"
+    )
 
 
 def video_index(path: Path) -> IndexResult:
