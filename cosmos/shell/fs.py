@@ -6,11 +6,14 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from returns.result import Failure, Result, Success
 
 from cosmos.core.errors import InvalidInput
-from cosmos.core.ingest.adapter import FolderEntry, FolderListing
+
+if TYPE_CHECKING:
+    from cosmos.core.ingest.adapter import FolderListing
 
 
 def random_token() -> str:
@@ -68,6 +71,9 @@ def existing_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
 
 def list_folder(root: Path) -> FolderListing:
     """List the top level of ``root``; symlinks to files count as files."""
+    # Imported here so that commands other than ingest do not load the ingest modules.
+    from cosmos.core.ingest.adapter import FolderEntry, FolderListing
+
     entries: list[FolderEntry] = []
     with os.scandir(root) as scan:
         for entry in scan:

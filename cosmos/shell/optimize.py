@@ -11,7 +11,6 @@ from pathlib import Path
 
 from returns.result import Failure, Result, Success
 
-import cosmos
 from cosmos.core.encode.policy import (
     SOFTWARE_ENCODER,
     EncoderChoice,
@@ -26,13 +25,7 @@ from cosmos.core.errors import (
     stderr_tail,
 )
 from cosmos.core.ffmpeg.progress import ProgressParser
-from cosmos.core.model.documents import (
-    EnvInfo,
-    OptimizeInputRecord,
-    OptimizeOutcome,
-    OptimizeRunDocument,
-    encode_document,
-)
+from cosmos.core.model.documents import EnvInfo, OptimizeInputRecord, OptimizeOutcome
 from cosmos.core.model.media import MediaFacts
 from cosmos.core.optimize.options import OptimizeOptions, ResolvedOptimize, resolve_optimize_options
 from cosmos.core.optimize.plan import (
@@ -42,27 +35,17 @@ from cosmos.core.optimize.plan import (
     check_output_names,
 )
 from cosmos.core.provenance.ids import make_run_id
-from cosmos.core.provenance.ingest_documents import video_facts
-from cosmos.core.provenance.optimize_documents import (
-    OptimizedFile,
-    build_optimize_dry_run,
-    build_optimize_run_document,
-    build_optimized_document,
-)
 from cosmos.shell import fs
 from cosmos.shell.binaries import ResolvedTool, resolve_tool
-from cosmos.shell.encoders import encoder_works, listed_encoders, select_encoder
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.probe import probe_and_hash, probe_media
-from cosmos.shell.provenance import artifact_id_beside
 from cosmos.shell.runner import run
 
-logger = logging.getLogger("cosmos.optimize")
+# The document builders and the sidecar reader (cosmos.shell.optimize_records) are imported on
+# first use, inside a worker thread while FFmpeg runs; see _optimize_one.
 
-RUN_DOCUMENT = "cosmos_optimize_run.v1.json"
-DRY_RUN_DOCUMENT = "cosmos_optimize_dry_run.json"
-SIDECAR_SUFFIX = ".cosmos_optimized.v1.json"
+logger = logging.getLogger("cosmos.optimize")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +88,9 @@ def _output_size(facts: MediaFacts, options: ResolvedOptimize) -> tuple[int, int
 def _choose_encoder(
     ffmpeg: ResolvedTool, options: ResolvedOptimize, size: tuple[int, int]
 ) -> Result[EncoderChoice, ToolUnavailable]:
+    # Only a transcode chooses an encoder, so a remux never loads the encoder probes.
+    from cosmos.shell.encoders import encoder_works, listed_encoders, select_encoder
+
     if options.encoder is not None:
         # A named encoder is authoritative: check it, never replace it.
         name = options.encoder
@@ -242,28 +228,16 @@ def run_optimize(
     clock = utc_now()
     run_id = make_run_id("opt", clock.compact, fs.random_token()[:6])
     if settings.dry_run:
-        plan_path = output_dir / DRY_RUN_DOCUMENT
-        document = build_optimize_dry_run(
+        from cosmos.shell import optimize_records
+
+        plan_path = optimize_records.write_dry_run_plan(
+            output_dir=output_dir,
             command=command,
             time=clock.iso,
-            plan_path=plan_path,
             plans=[(i.plan, i.facts, i.plan.output.exists()) for i in items],
             options=settings,
         )
-        fs.atomic_write_bytes(plan_path, encode_document(document))
-        outcomes = tuple(
-            OptimizeOutcome(
-                source=str(i.plan.source),
-                status="planned",
-                mode=i.plan.mode,
-                output=str(i.plan.output),
-                sidecar=None,
-                sha256=None,
-                encoder=i.plan.encoder,
-                reason=None,
-            )
-            for i in items
-        )
+        outcomes = tuple(optimize_records.planned_outcome(i.plan) for i in items)
         return Success(
             OptimizeResult(
                 run_id, True, tuple(i.plan.output for i in items), outcomes, None, plan_path
@@ -276,18 +250,17 @@ def run_optimize(
     produced: list[Path] = []
 
     def write_run() -> Path:
-        document = build_optimize_run_document(
+        from cosmos.shell import optimize_records
+
+        return optimize_records.write_run_document(
+            output_dir=output_dir,
             run_id=run_id,
             time=clock.iso,
-            version=cosmos.__version__,
-            output_dir=output_dir,
-            ffmpeg=env.ffmpeg,
-            system=env.system,
+            env=env,
             options=settings,
             inputs=records,
             outcomes=outcomes_list,
         )
-        return _write_run_document(output_dir, document)
 
     try:
         for number, item in enumerate(items, start=1):
@@ -314,11 +287,6 @@ def run_optimize(
     return Success(
         OptimizeResult(run_id, False, tuple(produced), tuple(outcomes_list), run_path, None)
     )
-
-
-def _write_run_document(output_dir: Path, document: OptimizeRunDocument) -> Path:
-    data = encode_document(document)
-    return fs.write_run_document(output_dir, RUN_DOCUMENT, document.optimize_run_id, data)
 
 
 def _progress_sink(
@@ -381,9 +349,13 @@ def _optimize_one(
     source_bytes = plan.source.stat().st_size
     output_facts: MediaFacts | None = None
     output_sha = ""
-    # The source is hashed while FFmpeg reads it, so the two passes over it overlap.
+    # While FFmpeg runs, a worker hashes the source (so the two passes over it overlap), then
+    # imports the document builders and reads the sidecar beside the source. One worker, not
+    # two: a second thread that starts importing holds the GIL and delayed the FFmpeg start by
+    # up to the 5 ms switch interval.
     with ThreadPoolExecutor(max_workers=1) as pool:
         source_hash = pool.submit(sha256_file, plan.source)
+        source_clip_id = pool.submit(_source_artifact_id, plan.source)
         try:
             reason = _run_plan(item, number, total, progress)
             auto_hardware = (
@@ -425,49 +397,29 @@ def _optimize_one(
         finally:
             fs.remove_quietly(plan.temporary)
         source_sha = source_hash.result()
+        clip_id = source_clip_id.result()
 
-    record = OptimizeInputRecord(
-        path=str(plan.source), sha256=source_sha, video=video_facts(item.facts)
-    )
+    from cosmos.shell import optimize_records as records
+
+    record = records.input_record(plan.source, source_sha, item.facts)
     if output_facts is None:
-        outcome = OptimizeOutcome(
-            source=str(plan.source),
-            status="failed",
-            mode=plan.mode,
-            output=str(plan.output),
-            sidecar=None,
-            sha256=None,
-            encoder=plan.encoder,
-            reason=reason,
-        )
-        return outcome, record
-
-    document = build_optimized_document(
-        OptimizedFile(
-            plan=plan,
-            choice=item.choice,
-            source_facts=item.facts,
-            source_sha256=source_sha,
-            source_bytes=source_bytes,
-            source_clip_id=artifact_id_beside(plan.source, ("clip", "view")),
-            output_sha256=output_sha,
-            output_bytes=plan.output.stat().st_size,
-            output_facts=output_facts,
-        ),
-        run_id=run_id,
-        options=settings,
-        env=env,
+        return records.failed_outcome(plan, reason), record
+    produced = records.OptimizedFile(
+        plan=plan,
+        choice=item.choice,
+        source_facts=item.facts,
+        source_sha256=source_sha,
+        source_bytes=source_bytes,
+        source_clip_id=clip_id,
+        output_sha256=output_sha,
+        output_bytes=plan.output.stat().st_size,
+        output_facts=output_facts,
     )
-    sidecar = plan.output.with_name(plan.output.name + SIDECAR_SUFFIX)
-    fs.atomic_write_bytes(sidecar, encode_document(document))
-    outcome = OptimizeOutcome(
-        source=str(plan.source),
-        status="produced",
-        mode=plan.mode,
-        output=str(plan.output),
-        sidecar=str(sidecar),
-        sha256=output_sha,
-        encoder=plan.encoder,
-        reason=None,
-    )
+    outcome = records.write_sidecar(produced, run_id=run_id, options=settings, env=env)
     return outcome, record
+
+
+def _source_artifact_id(source: Path) -> str | None:
+    from cosmos.shell import optimize_records
+
+    return optimize_records.source_artifact_id(source)

@@ -204,3 +204,24 @@ def test_run_document_lists_inputs(sources: dict[str, Path], tmp_path: Path) -> 
     assert [Path(i.path).name for i in document.inputs] == ["fast.mp4", "pcm.mkv"]
     assert document.tool == "cosmos-optimize"
     assert document.summary.produced == 2
+
+
+def test_source_clip_id_from_sidecar(sources: dict[str, Path], tmp_path: Path) -> None:
+    # The sidecar beside the source is read in a worker thread while FFmpeg runs.
+    source = tmp_path / "src" / "late.mp4"
+    source.parent.mkdir()
+    source.write_bytes(sources["late"].read_bytes())
+    clip = {
+        "clip_id": "clip-late-0123abcd",
+        "output": {"path": str(source), "relpath": source.name, "sha256": "a" * 64},
+        "source": {"path": "camera.mov", "sha256": "b" * 64},
+    }
+    sidecar_path = source.with_name(source.name + ".cosmos_clip.v1.json")
+    sidecar_path.write_bytes(msgspec.json.encode(clip))
+    (output,) = optimize([source], tmp_path / "out")
+    assert _sidecar(output).source.clip_id == "clip-late-0123abcd"
+
+
+def test_source_clip_id_absent(sources: dict[str, Path], tmp_path: Path) -> None:
+    (output,) = optimize([sources["fast"]], tmp_path)
+    assert _sidecar(output).source.clip_id is None

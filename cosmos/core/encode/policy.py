@@ -9,6 +9,10 @@ from typing import Literal
 from cosmos.core.encode.profiles import DeterminismProfile
 
 SOFTWARE_ENCODER = "libx264"
+
+# Audio codecs the MP4 muxer stores as they are; anything else is re-encoded to AAC.
+MP4_AUDIO_COPY: frozenset[str] = frozenset({"aac", "mp3", "alac", "ac3", "eac3"})
+AAC_BITRATE = "192k"
 Platform = Literal["linux", "darwin", "win32"]
 QualityMode = Literal["speed", "balanced", "quality"]
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cosmos.core.encode.policy import (
+    AAC_BITRATE,
+    MP4_AUDIO_COPY,
     SOFTWARE_ENCODER,
     EncoderChoice,
     bitexact_muxer_args,
@@ -19,10 +21,6 @@ from cosmos.core.ingest.adapter import ClipSource
 from cosmos.core.ingest.geometry import display_size, fit_inside
 from cosmos.core.ingest.options import ResolvedIngest
 from cosmos.core.model.media import MediaFacts
-
-# Audio codecs the MP4 muxer stores as they are; anything else is re-encoded to AAC.
-MP4_AUDIO_COPY: frozenset[str] = frozenset({"aac", "mp3", "alac", "ac3", "eac3"})
-AAC_BITRATE = "192k"
 
 
 @dataclass(frozen=True, slots=True)

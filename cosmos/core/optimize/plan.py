@@ -8,10 +8,15 @@ from pathlib import Path
 
 from returns.result import Failure, Result, Success
 
-from cosmos.core.encode.policy import bitexact_muxer_args, encoder_setup, video_codec_args
+from cosmos.core.encode.policy import (
+    AAC_BITRATE,
+    MP4_AUDIO_COPY,
+    bitexact_muxer_args,
+    encoder_setup,
+    video_codec_args,
+)
 from cosmos.core.errors import InvalidInput
 from cosmos.core.ffmpeg.paths import file_url
-from cosmos.core.ingest.plan import AAC_BITRATE, MP4_AUDIO_COPY
 from cosmos.core.model.media import MediaFacts
 from cosmos.core.optimize.options import ResolvedOptimize
 
