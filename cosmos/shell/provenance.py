@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,21 +24,40 @@ SIDECAR_KINDS: dict[str, str] = {
 RUN_ID_FIELDS = ("ingest_run_id", "crop_run_id", "optimize_run_id")
 
 
-class _Ref(msgspec.Struct):
+# The decoded heads contain only strings and other heads, so they cannot form reference
+# cycles, and ``gc=False`` keeps 100,000 of them out of the cyclic garbage collector.
+
+
+class _Ref(msgspec.Struct, gc=False):
     path: str | None = None
     relpath: str | None = None
     sha256: str | None = None
 
 
-class _Head(msgspec.Struct):
-    clip_id: str | None = None
-    view_id: str | None = None
-    optimized_id: str | None = None
+class _Head(msgspec.Struct, gc=False):
+    """Fields of an artifact sidecar that the scanner reads.
+
+    Each kind's subclass reads ``artifact_id`` from its own JSON key (``clip_id``, ...).
+    """
+
+    artifact_id: str | None = None
     ingest_run_id: str | None = None
     crop_run_id: str | None = None
     optimize_run_id: str | None = None
     output: _Ref | None = None
     source: _Ref | None = None
+
+
+class _ClipHead(_Head, gc=False):
+    artifact_id: str | None = msgspec.field(default=None, name="clip_id")
+
+
+class _ViewHead(_Head, gc=False):
+    artifact_id: str | None = msgspec.field(default=None, name="view_id")
+
+
+class _OptimizedHead(_Head, gc=False):
+    artifact_id: str | None = msgspec.field(default=None, name="optimized_id")
 
 
 class _RunIds(msgspec.Struct):
@@ -45,15 +66,28 @@ class _RunIds(msgspec.Struct):
     optimize_run_id: str | None = None
 
 
-_HEAD_DECODER = msgspec.json.Decoder(_Head)
+_HEAD_DECODERS: dict[str, msgspec.json.Decoder[_ClipHead | _ViewHead | _OptimizedHead]] = {
+    "clip": msgspec.json.Decoder(_ClipHead),
+    "view": msgspec.json.Decoder(_ViewHead),
+    "optimized": msgspec.json.Decoder(_OptimizedHead),
+}
 _RUN_DECODER = msgspec.json.Decoder(_RunIds)
+
+# Threads that read sidecars when they are not in the page cache, how many files each task
+# reads, and how many files are probed to tell. The reads release the GIL, so the disk gets
+# up to READ_THREADS requests at once.
+# NOTE: sized on one 2-core VM with a virtio disk, where 10,002 sidecars evicted from the page
+# cache read in 1.14 s with one thread, 0.34 s with 8 and 0.48 s with 16. With every file
+# cached, 8 threads made a build about 30% slower than one thread (GIL hand-offs).
+READ_THREADS = 8
+READ_BATCH = 64
+CACHE_PROBES = 16
 
 
 def sidecar_kind(name: str) -> str | None:
-    for suffix, kind in SIDECAR_KINDS.items():
-        if name.endswith(suffix):
-            return kind
-    return None
+    # Every suffix starts with ".cosmos_", so the text from its last occurrence is the only
+    # candidate suffix.
+    return SIDECAR_KINDS.get(name[name.rfind(".cosmos_") :])
 
 
 def iter_files(roots: Iterable[Path]) -> Iterator[tuple[str, str]]:
@@ -66,8 +100,7 @@ def iter_files(roots: Iterable[Path]) -> Iterator[tuple[str, str]]:
                 yield folder, name
 
 
-@dataclass(slots=True)
-class SidecarRecord:
+class SidecarRecord(msgspec.Struct, frozen=True, gc=False):
     """One readable sidecar: its head for the graph and what verify needs.
 
     ``output`` is the media path relative to the sidecar's folder when the sidecar records a
@@ -96,34 +129,106 @@ def _is_run_document(name: str) -> bool:
     return "cosmos_" in name and "_run." in name and name.endswith(".json")
 
 
-def read_record(folder: str, name: str, kind: str) -> SidecarRecord | None:
-    """Decode the head of one sidecar; ``None`` when it is unreadable or incomplete."""
-    path = os.path.join(folder, name)
+def read_file(path: str) -> bytes | OSError:
+    """Return the bytes of a file, or the ``OSError`` that reading it raised."""
     try:
-        with open(path, "rb") as stream:
-            head = _HEAD_DECODER.decode(stream.read())
-    except (OSError, msgspec.DecodeError):
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError as error:
+        return error
+    try:
+        chunks: list[bytes] = []
+        while chunk := os.read(descriptor, 1 << 16):
+            chunks.append(chunk)
+    except OSError as error:
+        return error
+    finally:
+        os.close(descriptor)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _read_batch(paths: Sequence[str]) -> list[bytes | OSError]:
+    return [read_file(path) for path in paths]
+
+
+def page_cached(paths: Sequence[str]) -> bool | None:
+    """Check whether the first page of up to ``CACHE_PROBES`` files spread over ``paths`` is in
+    the page cache.
+
+    Returns ``None`` where the system cannot tell, because Linux ``RWF_NOWAIT`` is missing.
+    """
+    flag = getattr(os, "RWF_NOWAIT", None)
+    if flag is None or not paths:
+        return None if flag is None else True
+    step = max(1, len(paths) // CACHE_PROBES)
+    probe = bytearray(1)
+    for path in paths[::step][:CACHE_PROBES]:
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue  # read_files reports the same error for this file
+        try:
+            os.preadv(descriptor, [probe], 0, flag)
+        except BlockingIOError:
+            return False
+        except OSError:
+            return None  # for example EOPNOTSUPP on a file system without RWF_NOWAIT
+        finally:
+            os.close(descriptor)
+    return True
+
+
+def read_files(paths: Sequence[str], threads: int | None = None) -> Iterator[bytes | OSError]:
+    """Yield the bytes of each file (or the ``OSError`` reading it raised), in ``paths`` order.
+
+    ``threads`` threads read batches of files, at most ``4 * threads`` batches ahead of the
+    consumer, so memory stays bounded while the consumer decodes. ``None`` uses
+    ``READ_THREADS`` threads unless the probed files are all in the page cache, where the
+    calling thread reads alone.
+    """
+    if threads is None:
+        threads = 1 if page_cached(paths) else READ_THREADS
+    if threads <= 1 or len(paths) <= READ_BATCH:
+        for path in paths:
+            yield read_file(path)
+        return
+    with ThreadPoolExecutor(threads, thread_name_prefix="cosmos-read") as pool:
+        pending: deque[Future[list[bytes | OSError]]] = deque()
+        for start in range(0, len(paths), READ_BATCH):
+            pending.append(pool.submit(_read_batch, paths[start : start + READ_BATCH]))
+            if len(pending) >= 4 * threads:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def decode_record(folder: str, path: str, kind: str, data: bytes) -> SidecarRecord | None:
+    """Decode the head of one sidecar; ``None`` when it is invalid JSON or incomplete."""
+    try:
+        head = _HEAD_DECODERS[kind].decode(data)
+    except msgspec.DecodeError:
         return None
-    artifact_id = {"clip": head.clip_id, "view": head.view_id, "optimized": head.optimized_id}[kind]
+    artifact_id = head.artifact_id
     ref = head.output
     if not artifact_id or ref is None or not ref.sha256:
         return None
     output = os.path.normpath(os.path.join(folder, ref.relpath)) if ref.relpath else ref.path
     source = head.source.sha256.lower() if head.source and head.source.sha256 else None
     return SidecarRecord(
-        head=SidecarHead(
-            kind=kind,
-            artifact_id=artifact_id,
-            output_sha256=ref.sha256.lower(),
-            output_path=output or "",
-            source_sha256=source,
-            sidecar=path,
-        ),
-        sidecar=path,
-        output=output,
-        recorded_output=ref.path,
-        run_id=head.ingest_run_id or head.crop_run_id or head.optimize_run_id,
+        SidecarHead(kind, artifact_id, ref.sha256.lower(), output or "", source, path),
+        path,
+        output,
+        ref.path,
+        head.ingest_run_id or head.crop_run_id or head.optimize_run_id,
     )
+
+
+def read_record(folder: str, name: str, kind: str) -> SidecarRecord | None:
+    """Read and decode the head of one sidecar; ``None`` when it is unreadable or incomplete."""
+    path = os.path.join(folder, name)
+    data = read_file(path)
+    if isinstance(data, OSError):
+        return None
+    return decode_record(folder, path, kind, data)
 
 
 @contextlib.contextmanager
@@ -142,22 +247,22 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def scan(roots: Iterable[Path], *, with_media: bool = False) -> Scan:
-    """Read every artifact sidecar (and, for verify, list media and run ids) under ``roots``."""
+def scan(roots: Iterable[Path], *, with_media: bool = False, threads: int = READ_THREADS) -> Scan:
+    """Read every artifact sidecar (and, for verify, list media and run ids) under ``roots``.
+
+    Records and malformed sidecars keep the order of the folder walk, whatever ``threads`` is.
+    """
     with collector_paused():
-        return _scan(roots, with_media)
+        return _scan(roots, with_media, threads)
 
 
-def _scan(roots: Iterable[Path], with_media: bool) -> Scan:
+def _scan(roots: Iterable[Path], with_media: bool, threads: int | None) -> Scan:
     result = Scan()
+    sidecars: list[tuple[str, str, str]] = []
     for folder, name in iter_files(roots):
         kind = sidecar_kind(name)
         if kind is not None:
-            record = read_record(folder, name, kind)
-            if record is None:
-                result.malformed.append(os.path.join(folder, name))
-            else:
-                result.records.append(record)
+            sidecars.append((folder, os.path.join(folder, name), kind))
         elif with_media and name.endswith(".mp4") and not name.startswith("."):
             result.media.append(Path(folder, name).resolve())
         elif with_media and _is_run_document(name):
@@ -168,6 +273,14 @@ def _scan(roots: Iterable[Path], with_media: bool) -> Scan:
             result.run_ids.update(
                 i for i in (ids.ingest_run_id, ids.crop_run_id, ids.optimize_run_id) if i
             )
+
+    contents = read_files([path for _, path, _ in sidecars], threads)
+    for (folder, path, kind), data in zip(sidecars, contents, strict=True):
+        record = None if isinstance(data, OSError) else decode_record(folder, path, kind, data)
+        if record is None:
+            result.malformed.append(path)
+        else:
+            result.records.append(record)
     return result
 
 

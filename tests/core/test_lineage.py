@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
 from returns.result import Failure
 
 from cosmos.core.provenance.lineage import (
+    Edge,
     SidecarHead,
     build_graph,
     chain,
@@ -106,3 +109,60 @@ def test_cycle_warns_and_tree_terminates() -> None:
     nested = tree(graph, "1" * 64)
     assert nested["sources"][0]["sources"] == []
     assert {n.id for n in chain(graph, "1" * 64)} == {"view-x", "optimized-y"}
+
+
+def test_same_stage_chain_is_no_cycle() -> None:
+    heads = [
+        *HEADS,
+        _head("optimized", "optimized-again", "5" * 64, OPT_VIEW),
+    ]
+    graph = build_graph(heads)
+    assert graph.warnings == []
+    assert [n.id for n in upstream(graph, "5" * 64)] == [
+        "clip-c-aaaa",
+        "view-v-bbbb",
+        "optimized-v-cccc",
+    ]
+
+
+def test_same_stage_cycle_warns() -> None:
+    heads = [
+        _head("optimized", "optimized-x", "1" * 64, "2" * 64),
+        _head("optimized", "optimized-y", "2" * 64, "1" * 64),
+    ]
+    graph = build_graph(heads)
+    assert graph.warnings == ["cycle in lineage edges among 111111111111, 222222222222"]
+
+
+def test_edges_sorted_and_shared() -> None:
+    graph = build_graph(HEADS)
+    assert [(e.source, e.target) for e in graph.edges] == sorted(
+        [(CLIP, VIEW), (VIEW, OPT_VIEW), (CLIP, OPT_CLIP)]
+    )
+    for edge in graph.edges:
+        assert edge.source is graph.nodes[edge.source].sha256
+
+
+def test_hand_filled_graph_two_parents() -> None:
+    graph = build_graph(HEADS)
+    graph.edges.append(Edge(OPT_CLIP, OPT_VIEW))
+    assert [n.id for n in upstream(graph, OPT_VIEW)] == [
+        "clip-c-aaaa",
+        "view-v-bbbb",
+        "optimized-c-dddd",
+    ]
+    assert [n.id for n in downstream(graph, OPT_CLIP)] == ["optimized-v-cccc"]
+
+
+def test_graph_objects_skip_collector() -> None:
+    graph = build_graph(HEADS)
+    assert not any(gc.is_tracked(node) for node in graph.nodes.values())
+    assert not any(gc.is_tracked(edge) for edge in graph.edges)
+    assert not gc.is_tracked(HEADS[0])
+    assert graph.nodes[CLIP].to_dict() == {
+        "id": "clip-c-aaaa",
+        "stage": "ingest",
+        "sha256": CLIP,
+        "path": "/out/clip-c-aaaa.mp4",
+        "sidecar": "/out/clip-c-aaaa.json",
+    }

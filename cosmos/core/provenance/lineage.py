@@ -8,10 +8,11 @@ cycle never recurses forever.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import msgspec
 from returns.result import Failure, Result, Success
 
 from cosmos.core.errors import InvalidInput
@@ -22,8 +23,12 @@ KIND_STAGE: dict[str, Stage] = {"clip": "ingest", "view": "crop", "optimized": "
 LINEAGE_SCHEMA = "cosmos-lineage-index-v1"
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+# Node, Edge and SidecarHead contain only strings, so they cannot form reference cycles.
+# ``gc=False`` keeps them out of the cyclic garbage collector, which would otherwise walk all
+# 100,000 nodes of a large index on every full collection.
+
+
+class Node(msgspec.Struct, frozen=True, gc=False):
     """One artifact: ``id`` is its artifact id (``clip-...``, ``view-...``, ``optimized-...``)."""
 
     id: str
@@ -42,8 +47,7 @@ class Node:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(msgspec.Struct, frozen=True, gc=False):
     """``source`` (sha256) was used to make ``target`` (sha256)."""
 
     source: str
@@ -53,8 +57,7 @@ class Edge:
         return {"source": self.source, "target": self.target}
 
 
-@dataclass(frozen=True, slots=True)
-class SidecarHead:
+class SidecarHead(msgspec.Struct, frozen=True, gc=False):
     """The fields of one artifact sidecar the graph needs, as the shell decoded them."""
 
     kind: str
@@ -77,74 +80,108 @@ class LineageGraph:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    _parents: dict[str, list[str]] | None = None
-    _children: dict[str, list[str]] | None = None
+    _parents: dict[str, Sequence[str]] | None = None
+    _children: dict[str, Sequence[str]] | None = None
 
-    def parents(self) -> dict[str, list[str]]:
+    def parents(self) -> dict[str, Sequence[str]]:
         """Sources of each sha256; built on first use, so keep edges unchanged afterwards."""
         if self._parents is None:
-            table: dict[str, list[str]] = defaultdict(list)
-            for edge in self.edges:
-                table[edge.target].append(edge.source)
-            self._parents = table
+            self._parents = _adjacency(
+                [edge.target for edge in self.edges], [edge.source for edge in self.edges]
+            )
         return self._parents
 
-    def children(self) -> dict[str, list[str]]:
+    def children(self) -> dict[str, Sequence[str]]:
         """Products of each sha256; built on first use, so keep edges unchanged afterwards."""
         if self._children is None:
-            table: dict[str, list[str]] = defaultdict(list)
-            for edge in self.edges:
-                table[edge.source].append(edge.target)
-            self._children = table
+            self._children = _adjacency(
+                [edge.source for edge in self.edges], [edge.target for edge in self.edges]
+            )
         return self._children
+
+
+def _adjacency(keys: list[str], values: list[str]) -> dict[str, Sequence[str]]:
+    """Map each key to the values paired with it, in the order of the pairs."""
+    # Most artifacts have one source, so the parents table usually has unique keys and one
+    # call builds it in C. Otherwise the table is grouped in Python.
+    table: dict[str, Sequence[str]] = dict(zip(keys, zip(values, strict=True), strict=True))
+    if len(table) == len(keys):
+        return table
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for key, value in zip(keys, values, strict=True):
+        grouped[key].append(value)
+    return dict(grouped)
 
 
 def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> LineageGraph:
     """Build the graph from sidecar heads; ``malformed`` lists sidecars that could not be read."""
     graph = LineageGraph()
     graph.warnings += [f"malformed sidecar skipped: {path}" for path in malformed]
-    sources: list[tuple[SidecarHead, str]] = []
+    nodes = graph.nodes
+    derived: list[tuple[SidecarHead, str]] = []
     for head in heads:
-        stage = KIND_STAGE[head.kind]
-        existing = graph.nodes.get(head.output_sha256)
-        if existing is not None:
+        node = Node(
+            head.artifact_id,
+            KIND_STAGE[head.kind],
+            head.output_sha256,
+            head.output_path,
+            head.sidecar,
+        )
+        existing = nodes.setdefault(head.output_sha256, node)
+        if existing is not node:
             graph.warnings.append(
                 f"duplicate sha256 {head.output_sha256[:12]}: {head.sidecar} repeats "
                 f"{existing.sidecar}; keeping the first"
             )
-            continue
-        graph.nodes[head.output_sha256] = Node(
-            id=head.artifact_id,
-            stage=stage,
-            sha256=head.output_sha256,
-            path=head.output_path,
-            sidecar=head.sidecar,
-        )
-        if head.source_sha256:
-            sources.append((head, head.source_sha256))
+        elif head.source_sha256:
+            derived.append((head, head.source_sha256))
 
-    seen_edges: set[tuple[str, str]] = set()
-    for head, source in sources:
-        if source not in graph.nodes:
+    pairs: list[tuple[str, str]] = []
+    rising = True
+    for head, source in derived:
+        parent = nodes.get(source)
+        if parent is None:
             if head.kind != "clip":
                 # A clip's source is a raw recording, which is not an artifact.
                 graph.warnings.append(
                     f"dangling edge: the source {source[:12]} of {head.sidecar} is not in the index"
                 )
             continue
-        key = (source, head.output_sha256)
-        if key not in seen_edges:
-            seen_edges.add(key)
-            graph.edges.append(Edge(source=source, target=head.output_sha256))
-
-    graph.edges.sort(key=lambda e: (e.source, e.target))
-    graph.warnings += _cycle_warnings(graph)
+        # The parent's own sha256 string stands in for the copy decoded from this sidecar,
+        # so every edge shares the strings of its two nodes.
+        pairs.append((parent.sha256, head.output_sha256))
+        rising = rising and STAGE_ORDER[parent.stage] < STAGE_ORDER[KIND_STAGE[head.kind]]
+    graph.edges = _sorted_unique_edges(pairs)
+    if not rising:
+        # Walking a cycle returns to its start stage, so a cycle needs at least one edge that
+        # does not go to a later stage. Only then is there something to look for.
+        graph.warnings += _cycle_warnings(graph)
     return graph
+
+
+def _sorted_unique_edges(pairs: list[tuple[str, str]]) -> list[Edge]:
+    """Return one edge per distinct ``(source, target)`` pair, sorted by source, then target."""
+    pairs.sort()
+    edges: list[Edge] = []
+    previous: tuple[str, str] | None = None
+    for pair in pairs:
+        if pair != previous:
+            edges.append(Edge(pair[0], pair[1]))
+            previous = pair
+    return edges
 
 
 def _cycle_warnings(graph: LineageGraph) -> list[str]:
     """Report each cycle once (Kahn's algorithm: what cannot be ordered is in or after one)."""
-    incoming: dict[str, int] = dict.fromkeys(graph.nodes, 0)
+    nodes = graph.nodes
+    rising = all(
+        STAGE_ORDER[nodes[e.source].stage] < STAGE_ORDER[nodes[e.target].stage] for e in graph.edges
+    )
+    if rising:
+        # Walking a cycle returns to its start stage, so a cycle needs at least one edge that
+        # does not go to a later stage. Without such an edge there is nothing to look for.
+        return []
+    incoming: dict[str, int] = dict.fromkeys(nodes, 0)
     children = graph.children()
     for edge in graph.edges:
         incoming[edge.target] += 1
@@ -157,13 +194,13 @@ def _cycle_warnings(graph: LineageGraph) -> list[str]:
             incoming[child] -= 1
             if incoming[child] == 0:
                 queue.append(child)
-    if ordered == len(graph.nodes):
+    if ordered == len(nodes):
         return []
     stuck = sorted(sha[:12] for sha, count in incoming.items() if count > 0)
     return [f"cycle in lineage edges among {', '.join(stuck)}"]
 
 
-def _walk(start: str, table: dict[str, list[str]]) -> set[str]:
+def _walk(start: str, table: dict[str, Sequence[str]]) -> set[str]:
     seen: set[str] = set()
     queue = deque(table.get(start, ()))
     while queue:
