@@ -55,21 +55,28 @@ class LineageIndex:
         """Return the sha256 of a full sha256, unique prefix or artifact id; else ``ValueError``."""
         return unwrap_or_raise(resolve_identifier(self._graph(), identifier))
 
+    # The first query after a change builds the adjacency tables: tens of thousands of small
+    # tuples on a large index. Pausing the collector spares the passes those allocations start.
+
     def upstream(self, identifier: str) -> list[Node]:
         """Ancestors, in stage, id, sha256 order."""
-        return upstream(self._graph(), self.resolve(identifier))
+        with collector_paused():
+            return upstream(self._graph(), self.resolve(identifier))
 
     def downstream(self, identifier: str) -> list[Node]:
         """Descendants, in stage, id, sha256 order."""
-        return downstream(self._graph(), self.resolve(identifier))
+        with collector_paused():
+            return downstream(self._graph(), self.resolve(identifier))
 
     def chain(self, identifier: str) -> list[Node]:
         """Ancestors, the node itself and descendants, in stage, id, sha256 order."""
-        return chain(self._graph(), self.resolve(identifier))
+        with collector_paused():
+            return chain(self._graph(), self.resolve(identifier))
 
     def tree(self, identifier: str) -> dict[str, Any]:
         """Return the node as a dict with a nested ``sources`` list (upstream); cycles stop."""
-        return tree(self._graph(), self.resolve(identifier))
+        with collector_paused():
+            return tree(self._graph(), self.resolve(identifier))
 
     def to_dict(self) -> dict[str, Any]:
         return graph_to_dict(self._graph())
