@@ -219,7 +219,7 @@ def _encode_clip(
         if not ok:
             return _failed(replace(prepared, plan=plan), reason), None
 
-        checked = probe_media(plan.paths.temporary)
+        checked = probe_media(plan.paths.temporary, cached=False)
         if isinstance(checked, Failure):
             return _failed(
                 replace(prepared, plan=plan),

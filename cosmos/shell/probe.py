@@ -44,14 +44,18 @@ class _NotCached(Exception):
 
 
 def probe_media(
-    path: Path, *, timeout_seconds: float | None = DEFAULT_PROBE_TIMEOUT_SECONDS
+    path: Path,
+    *,
+    timeout_seconds: float | None = DEFAULT_PROBE_TIMEOUT_SECONDS,
+    cached: bool = True,
 ) -> Result[MediaFacts, ProbeFailed | ToolUnavailable]:
     """Describe the first video stream of ``path`` (and its audio) with one ffprobe call.
 
     Results are cached per resolved path, size, modification time and ffprobe binary, so probing
     an unchanged file again in this process costs a ``stat``, and ffprobe's output is kept on
     disk (:mod:`cosmos.shell.mediacache`) for later processes. Failures are not cached: a
-    timeout or a broken ffprobe is retried on the next call.
+    timeout or a broken ffprobe is retried on the next call. ``cached=False`` bypasses both
+    caches, for an output under a temporary name that no later probe will ask for.
     """
     problem = _precheck(path)
     if problem is not None:
@@ -59,6 +63,11 @@ def probe_media(
     tool = resolve_tool("ffprobe")
     if isinstance(tool, Failure):
         return tool
+    if not cached:
+        output = _ffprobe_output(path, tool.unwrap().path, timeout_seconds)
+        if isinstance(output, Failure):
+            return output
+        return parse_ffprobe_json(path, output.unwrap())
     stat = path.stat()
     try:
         facts = _probe_cached(
@@ -140,12 +149,15 @@ def ffprobe_output(
 def probe_and_hash(
     path: Path,
 ) -> tuple[Result[MediaFacts, ProbeFailed | ToolUnavailable], str]:
-    """Probe a finished output and hash it at the same time (ffprobe runs while Python hashes)."""
+    """Probe a finished output and hash it at the same time (ffprobe runs while Python hashes).
+
+    The output still has its temporary name, so the probe is not cached.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
     from cosmos.shell.hashing import sha256_file
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(sha256_file, path)
-        probed = probe_media(path)
+        probed = probe_media(path, cached=False)
         return probed, digest.result()

@@ -11,7 +11,7 @@ from returns.result import Failure, Result, Success
 
 from cosmos.core.model.media import MediaFacts
 from cosmos.shell import mediacache
-from cosmos.shell.probe import _probe_cached, probe_media
+from cosmos.shell.probe import _probe_cached, probe_and_hash, probe_media
 from cosmos.shell.video_index import _cached_index, video_index
 from tests.media import GeneratedClip, MediaCache
 
@@ -175,3 +175,14 @@ def test_old_entries_pruned(
     assert 1 <= len(remaining) <= 4
     assert mediacache.load("key 5") == b"{}"
     assert mediacache.load("key 0") is None
+
+
+def test_uncached_probe_stores_nothing(media: MediaCache, tmp_path: Path, _own_cache: Path) -> None:
+    clip = media.copy(CLIP, tmp_path / "in", ".clip.mp4.partial")
+    result = probe_media(clip, cached=False)
+    assert isinstance(result, Success), result
+    assert _entries(_own_cache) == []
+    probed, digest = probe_and_hash(clip)
+    assert isinstance(probed, Success), probed
+    assert len(digest) == 64
+    assert _entries(_own_cache) == []
