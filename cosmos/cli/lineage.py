@@ -20,7 +20,15 @@ from cosmos.cli.output import (
 from cosmos.sdk.lineage import LineageIndex, Node, build_index
 
 app = App(name="lineage", help="Build and query the lineage graph of artifacts.")
-InDirs = Annotated[list[Path] | None, Parameter(name="--in", negative="")]
+Identifier = Annotated[str, Parameter(help="Full sha256, unique prefix or artifact id.")]
+InDirs = Annotated[
+    list[Path] | None,
+    Parameter(
+        name="--in",
+        negative="",
+        help="Folder to scan; repeat for several (default: the current folder).",
+    ),
+]
 
 
 def _index(folders: list[Path] | None) -> LineageIndex:
@@ -28,6 +36,7 @@ def _index(folders: list[Path] | None) -> LineageIndex:
 
 
 def _print_nodes(nodes: list[Node], mode: str) -> None:
+    """Print nodes as one JSON list, as stage, id, sha256 and path per line, or as columns."""
     if mode == "json":
         print_json([n.to_dict() for n in nodes])
     elif mode == "plain":
@@ -86,21 +95,14 @@ def build(
 
 @app.command
 def upstream(
-    identifier: str, /, *, folders: InDirs = None, json: JsonFlag = False, plain: PlainFlag = False
+    identifier: Identifier,
+    /,
+    *,
+    folders: InDirs = None,
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> int:
-    """List the ancestors of an artifact (sha256, unique prefix or artifact id).
-
-    Parameters
-    ----------
-    identifier
-        Full sha256, unique prefix or artifact id.
-    folders
-        Folder to scan; repeat for several (default: the current folder).
-    json
-        Print one JSON list of nodes.
-    plain
-        Print stage, id, sha256 and path per line.
-    """
+    """List the ancestors of an artifact (sha256, unique prefix or artifact id)."""
     mode = output_mode(json, plain)
     _print_nodes(_index(folders).upstream(identifier), mode)
     return EXIT_OK
@@ -108,21 +110,14 @@ def upstream(
 
 @app.command
 def downstream(
-    identifier: str, /, *, folders: InDirs = None, json: JsonFlag = False, plain: PlainFlag = False
+    identifier: Identifier,
+    /,
+    *,
+    folders: InDirs = None,
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> int:
-    """List the derivatives of an artifact.
-
-    Parameters
-    ----------
-    identifier
-        Full sha256, unique prefix or artifact id.
-    folders
-        Folder to scan; repeat for several (default: the current folder).
-    json
-        Print one JSON list of nodes.
-    plain
-        Print stage, id, sha256 and path per line.
-    """
+    """List the derivatives of an artifact."""
     mode = output_mode(json, plain)
     _print_nodes(_index(folders).downstream(identifier), mode)
     return EXIT_OK
@@ -130,21 +125,14 @@ def downstream(
 
 @app.command
 def chain(
-    identifier: str, /, *, folders: InDirs = None, json: JsonFlag = False, plain: PlainFlag = False
+    identifier: Identifier,
+    /,
+    *,
+    folders: InDirs = None,
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> int:
-    """List ancestors, the artifact and derivatives, in stage order.
-
-    Parameters
-    ----------
-    identifier
-        Full sha256, unique prefix or artifact id.
-    folders
-        Folder to scan; repeat for several (default: the current folder).
-    json
-        Print one JSON list of nodes.
-    plain
-        Print stage, id, sha256 and path per line.
-    """
+    """List ancestors, the artifact and derivatives, in stage order."""
     mode = output_mode(json, plain)
     _print_nodes(_index(folders).chain(identifier), mode)
     return EXIT_OK
@@ -158,16 +146,17 @@ def _print_tree(node: dict[str, Any], depth: int) -> None:
 
 @app.command
 def tree(
-    identifier: str, /, *, folders: InDirs = None, json: JsonFlag = False, plain: PlainFlag = False
+    identifier: Identifier,
+    /,
+    *,
+    folders: InDirs = None,
+    json: JsonFlag = False,
+    plain: PlainFlag = False,
 ) -> int:
     """Show an artifact with its sources nested below it.
 
     Parameters
     ----------
-    identifier
-        Full sha256, unique prefix or artifact id.
-    folders
-        Folder to scan; repeat for several (default: the current folder).
     json
         Print the nested tree as one JSON object.
     plain
