@@ -52,31 +52,126 @@ def report(result: CropResult, mode: str) -> int:
     return EXIT_PROCESSING if any(j.status == "failed" for j in result.jobs) else EXIT_OK
 
 
+@Parameter(name="*")
+@dataclass(frozen=True, kw_only=True)
+class PlacementFlags:
+    """Placement flags of the inline job, shared by `crop run` and `crop preview`."""
+
+    offset_x: Annotated[float | None, Parameter(name="--offset-x")] = None
+    """Horizontal offset in the free margin, -1 (left) to 1 (right)."""
+
+    offset_y: Annotated[float | None, Parameter(name="--offset-y")] = None
+    """Vertical offset in the free margin, -1 (top) to 1 (bottom)."""
+
+    center_x: Annotated[float | None, Parameter(name="--center-x")] = None
+    """Horizontal centre as a fraction of the frame width."""
+
+    center_y: Annotated[float | None, Parameter(name="--center-y")] = None
+    """Vertical centre as a fraction of the frame height."""
+
+    x0: Annotated[float | None, Parameter(name="--x0")] = None
+    """Rect left edge."""
+
+    y0: Annotated[float | None, Parameter(name="--y0")] = None
+    """Rect top edge."""
+
+    width: Annotated[float | None, Parameter(name="--width")] = None
+    """Rect width."""
+
+    height: Annotated[float | None, Parameter(name="--height")] = None
+    """Rect height."""
+
+    px: Annotated[bool, Parameter(name="--px", negative="")] = False
+    """Rect values are pixels instead of fractions."""
+
+    def given(self) -> bool:
+        """Return True when the command line sets any placement flag."""
+        offsets = (self.offset_x, self.offset_y, self.center_x, self.center_y)
+        rect = (self.x0, self.y0, self.width, self.height)
+        return any(value is not None for value in (*offsets, *rect)) or self.px
+
+
+@Parameter(name="*")
+@dataclass(frozen=True, kw_only=True)
+class EncodeFlags:
+    """Encoder flags shared by `crop run` and `crop curated-views`."""
+
+    prefer_hevc_hw: Annotated[bool, Parameter(name="--prefer-hevc-hw", negative="")] = False
+    """Try HEVC hardware encoders before the H.264 ones."""
+
+    profile: Annotated[str | None, Parameter(name="--profile")] = None
+    """Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE)."""
+
+    dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False
+    """Plan only: write cosmos_crop_dry_run.json, run no media processing."""
+
+    def options(self) -> dict[str, object]:
+        return {
+            "dry_run": self.dry_run,
+            "prefer_hevc_hw": self.prefer_hevc_hw,
+            "profile": self.profile,
+        }
+
+
+@Parameter(name="*")
+@dataclass(frozen=True, kw_only=True)
+class CuratedSpecFlags:
+    """Spec flags shared by `crop curated-views` and `crop curated-views-preview`."""
+
+    spec: Annotated[Path, Parameter(name="--spec")]
+    """Curated view spec (JSON with a views list)."""
+
+    source_root: Annotated[Path, Parameter(name="--source-root")]
+    """Folder the clip pattern is relative to."""
+
+    out: Annotated[Path, Parameter(name="--out")]
+    """Output folder; created when missing."""
+
+    clip_pattern: Annotated[str, Parameter(name="--clip-pattern")] = "{date}/8k/{clip}.mp4"
+    """Path of a view's source under --source-root; {date} becomes e.g. Apr25, {clip} the clip."""
+
+    def pairs(self) -> list[tuple[Path, RectCropJob]]:
+        return parse_curated_views(self.spec, self.source_root, clip_pattern=self.clip_pattern)
+
+
 def _inline_job(
     crop_mode: str,
     *,
     size: int | None,
-    offsets: tuple[float | None, float | None],
-    centres: tuple[float | None, float | None],
-    rect: tuple[float | None, ...],
-    px: bool,
+    placement: PlacementFlags,
     trims: tuple[float | None, float | None],
 ) -> CropJob | RectCropJob:
     start, end = trims
     if crop_mode == "rect":
+        rect = (placement.x0, placement.y0, placement.width, placement.height)
         if any(value is None for value in rect):
             raise UsageError("--crop-mode rect needs --x0, --y0, --width and --height")
         x0, y0, w, h = (float(v) for v in rect if v is not None)
-        return RectCropJob(x0=x0, y0=y0, w=w, h=h, normalized=not px, start=start, end=end)
+        normalized = not placement.px
+        return RectCropJob(x0=x0, y0=y0, w=w, h=h, normalized=normalized, start=start, end=end)
     return CropJob(
         size=size if size is not None else 1080,
-        offset_x=offsets[0],
-        offset_y=offsets[1],
-        center_x=centres[0],
-        center_y=centres[1],
+        offset_x=placement.offset_x,
+        offset_y=placement.offset_y,
+        center_x=placement.center_x,
+        center_y=placement.center_y,
         start=start,
         end=end,
     )
+
+
+def _jobs(
+    jobs_file: Path | None,
+    crop_mode: str,
+    *,
+    size: int | None,
+    placement: PlacementFlags,
+    trims: tuple[float | None, float | None],
+) -> list[CropJob] | list[RectCropJob] | list[CropJob | RectCropJob]:
+    """Read the jobs of --jobs-file, or build the one job of the inline flags."""
+    if jobs_file is not None:
+        return parse_jobs_json(jobs_file)
+    return [_inline_job(crop_mode, size=size, placement=placement, trims=trims)]
 
 
 @app.command
@@ -87,20 +182,10 @@ def run(
     jobs_file: Annotated[Path | None, Parameter(name="--jobs-file")] = None,
     crop_mode: Annotated[Literal["square", "rect"], Parameter(name="--crop-mode")] = "square",
     size: Annotated[int | None, Parameter(name="--size")] = None,
-    offset_x: Annotated[float | None, Parameter(name="--offset-x")] = None,
-    offset_y: Annotated[float | None, Parameter(name="--offset-y")] = None,
-    center_x: Annotated[float | None, Parameter(name="--center-x")] = None,
-    center_y: Annotated[float | None, Parameter(name="--center-y")] = None,
-    x0: Annotated[float | None, Parameter(name="--x0")] = None,
-    y0: Annotated[float | None, Parameter(name="--y0")] = None,
-    width: Annotated[float | None, Parameter(name="--width")] = None,
-    height: Annotated[float | None, Parameter(name="--height")] = None,
-    px: Annotated[bool, Parameter(name="--px", negative="")] = False,
+    placement: PlacementFlags = PlacementFlags(),
     trim_start: Annotated[float | None, Parameter(name="--trim-start")] = None,
     trim_end: Annotated[float | None, Parameter(name="--trim-end")] = None,
-    prefer_hevc_hw: Annotated[bool, Parameter(name="--prefer-hevc-hw", negative="")] = False,
-    profile: Annotated[str | None, Parameter(name="--profile")] = None,
-    dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
+    encode: EncodeFlags = EncodeFlags(),
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:
@@ -124,57 +209,22 @@ def run(
         square or rect, for the inline job.
     size
         Side of the square in pixels.
-    offset_x
-        Horizontal offset in the free margin, -1 (left) to 1 (right).
-    offset_y
-        Vertical offset in the free margin, -1 (top) to 1 (bottom).
-    center_x
-        Horizontal centre as a fraction of the frame width.
-    center_y
-        Vertical centre as a fraction of the frame height.
-    x0
-        Rect left edge.
-    y0
-        Rect top edge.
-    width
-        Rect width.
-    height
-        Rect height.
-    px
-        Rect values are pixels instead of fractions.
+    placement
+        Placement flags, shared with `crop preview`.
     trim_start
         Start of the output in seconds (the frame displayed then comes first).
     trim_end
         End of the output in seconds.
-    prefer_hevc_hw
-        Try HEVC hardware encoders before the H.264 ones.
-    profile
-        Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE).
-    dry_run
-        Plan only: write cosmos_crop_dry_run.json, run no media processing.
+    encode
+        Encode flags, shared with `crop curated-views`.
     json
         Print the result as one JSON document on stdout.
     plain
         Print one job per line: status, source, output, sha256.
     """
     mode = output_mode(json, plain)
-    if jobs_file is not None:
-        jobs: list[CropJob] | list[RectCropJob] | list[CropJob | RectCropJob] = parse_jobs_json(
-            jobs_file
-        )
-    else:
-        jobs = [
-            _inline_job(
-                crop_mode,
-                size=size,
-                offsets=(offset_x, offset_y),
-                centres=(center_x, center_y),
-                rect=(x0, y0, width, height),
-                px=px,
-                trims=(trim_start, trim_end),
-            )
-        ]
-    options = {"dry_run": dry_run, "prefer_hevc_hw": prefer_hevc_hw, "profile": profile}
+    jobs = _jobs(jobs_file, crop_mode, size=size, placement=placement, trims=(trim_start, trim_end))
+    options = encode.options()
     result = crop_run(input, jobs, out_dir, ffmpeg_opts=options, command=command_line())
     return report(result, mode)
 
@@ -182,13 +232,8 @@ def run(
 @app.command(name="curated-views")
 def curated_views(
     *,
-    spec: Annotated[Path, Parameter(name="--spec")],
-    source_root: Annotated[Path, Parameter(name="--source-root")],
-    out: Annotated[Path, Parameter(name="--out")],
-    clip_pattern: Annotated[str, Parameter(name="--clip-pattern")] = "{date}/8k/{clip}.mp4",
-    prefer_hevc_hw: Annotated[bool, Parameter(name="--prefer-hevc-hw", negative="")] = False,
-    profile: Annotated[str | None, Parameter(name="--profile")] = None,
-    dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
+    curated: CuratedSpecFlags,
+    encode: EncodeFlags = EncodeFlags(),
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:
@@ -196,32 +241,21 @@ def curated_views(
 
     Parameters
     ----------
-    spec
-        Curated view spec (JSON with a views list).
-    source_root
-        Folder the clip pattern is relative to.
-    out
-        Output folder; created when missing.
-    clip_pattern
-        Path of a view's source under --source-root; {date} becomes e.g. Apr25, {clip} the clip.
-    prefer_hevc_hw
-        Try HEVC hardware encoders before the H.264 ones.
-    profile
-        Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE).
-    dry_run
-        Plan only: write cosmos_crop_dry_run.json, run no media processing.
+    curated
+        Curated view spec flags, shared with `crop curated-views-preview`.
+    encode
+        Encode flags, shared with `crop run`.
     json
         Print the result as one JSON document on stdout.
     plain
         Print one view per line: status, source, output, sha256.
     """
     mode = output_mode(json, plain)
-    pairs = parse_curated_views(spec, source_root, clip_pattern=clip_pattern)
-    options = {"dry_run": dry_run, "prefer_hevc_hw": prefer_hevc_hw, "profile": profile}
+    pairs = curated.pairs()
     result = crop_pairs(
         [(source, job) for source, job in pairs],
-        out,
-        ffmpeg_opts=options,
+        curated.out,
+        ffmpeg_opts=encode.options(),
         command=command_line(),
     )
     return report(result, mode)
@@ -320,15 +354,7 @@ def preview(
     jobs_file: Annotated[Path | None, Parameter(name="--jobs-file")] = None,
     crop_mode: Annotated[Literal["square", "rect"] | None, Parameter(name="--crop-mode")] = None,
     size: Annotated[int | None, Parameter(name="--size")] = None,
-    offset_x: Annotated[float | None, Parameter(name="--offset-x")] = None,
-    offset_y: Annotated[float | None, Parameter(name="--offset-y")] = None,
-    center_x: Annotated[float | None, Parameter(name="--center-x")] = None,
-    center_y: Annotated[float | None, Parameter(name="--center-y")] = None,
-    x0: Annotated[float | None, Parameter(name="--x0")] = None,
-    y0: Annotated[float | None, Parameter(name="--y0")] = None,
-    width: Annotated[float | None, Parameter(name="--width")] = None,
-    height: Annotated[float | None, Parameter(name="--height")] = None,
-    px: Annotated[bool, Parameter(name="--px", negative="")] = False,
+    placement: PlacementFlags = PlacementFlags(),
     trim_start: Annotated[float | None, Parameter(name="--trim-start")] = None,
     trim_end: Annotated[float | None, Parameter(name="--trim-end")] = None,
     render: RenderFlags = RenderFlags(),
@@ -356,24 +382,8 @@ def preview(
         square or rect, for the inline job (default square).
     size
         Side of the square in pixels (default 1080).
-    offset_x
-        Horizontal offset in the free margin, -1 (left) to 1 (right).
-    offset_y
-        Vertical offset in the free margin, -1 (top) to 1 (bottom).
-    center_x
-        Horizontal centre as a fraction of the frame width.
-    center_y
-        Vertical centre as a fraction of the frame height.
-    x0
-        Rect left edge.
-    y0
-        Rect top edge.
-    width
-        Rect width.
-    height
-        Rect height.
-    px
-        Rect values are pixels instead of fractions.
+    placement
+        Placement flags, shared with `crop run`.
     trim_start
         Start of the view in seconds; the start, mid and end selectors follow the trim.
     trim_end
@@ -386,36 +396,25 @@ def preview(
         Print one file per line: kind, path.
     """
     mode = output_mode(json, plain)
-    inline = (size, offset_x, offset_y, center_x, center_y, x0, y0, width, height)
-    inline_given = any(v is not None for v in (*inline, trim_start, trim_end, crop_mode)) or px
-    if jobs_file is not None:
-        jobs: list[CropJob] | list[RectCropJob] | list[CropJob | RectCropJob] = parse_jobs_json(
-            jobs_file
+    inline_given = placement.given() or any(
+        value is not None for value in (size, trim_start, trim_end, crop_mode)
+    )
+    jobs: list[CropJob] | list[RectCropJob] | list[CropJob | RectCropJob] = []
+    if jobs_file is not None or inline_given:
+        jobs = _jobs(
+            jobs_file,
+            crop_mode or "square",
+            size=size,
+            placement=placement,
+            trims=(trim_start, trim_end),
         )
-    elif inline_given:
-        jobs = [
-            _inline_job(
-                crop_mode or "square",
-                size=size,
-                offsets=(offset_x, offset_y),
-                centres=(center_x, center_y),
-                rect=(x0, y0, width, height),
-                px=px,
-                trims=(trim_start, trim_end),
-            )
-        ]
-    else:
-        jobs = []
     return report_preview(preview_videos(input, jobs, out, options=render.options()), mode)
 
 
 @app.command(name="curated-views-preview")
 def curated_views_preview(
     *,
-    spec: Annotated[Path, Parameter(name="--spec")],
-    source_root: Annotated[Path, Parameter(name="--source-root")],
-    out: Annotated[Path, Parameter(name="--out")],
-    clip_pattern: Annotated[str, Parameter(name="--clip-pattern")] = "{date}/8k/{clip}.mp4",
+    curated: CuratedSpecFlags,
     render: RenderFlags = RenderFlags(),
     json: JsonFlag = False,
     plain: PlainFlag = False,
@@ -426,14 +425,8 @@ def curated_views_preview(
 
     Parameters
     ----------
-    spec
-        Curated view spec (JSON with a views list).
-    source_root
-        Folder the clip pattern is relative to.
-    out
-        Output folder; created when missing.
-    clip_pattern
-        Path of a view's source under --source-root; {date} becomes e.g. Apr25, {clip} the clip.
+    curated
+        Curated view spec flags, shared with `crop curated-views`.
     render
         Render flags, shared with the other preview command.
     json
@@ -442,5 +435,5 @@ def curated_views_preview(
         Print one file per line: kind, path.
     """
     mode = output_mode(json, plain)
-    pairs = parse_curated_views(spec, source_root, clip_pattern=clip_pattern)
-    return report_preview(preview_curated_views(pairs, out, options=render.options()), mode)
+    result = preview_curated_views(curated.pairs(), curated.out, options=render.options())
+    return report_preview(result, mode)
