@@ -42,14 +42,21 @@ class LineageIndex:
         self.warnings: list[str] = list(warnings or [])
         self._cached: tuple[tuple[int, int, int], LineageGraph] | None = None
 
+    def _shape(self) -> tuple[int, int, int]:
+        return (id(self.edges), len(self.edges), len(self.nodes))
+
     def _graph(self) -> LineageGraph:
         # The adjacency tables are built once per shape of the graph, so a query costs the
         # walk and not a pass over every edge. Filling nodes or edges by hand rebuilds them.
-        key = (id(self.edges), len(self.edges), len(self.nodes))
-        if self._cached is None or self._cached[0] != key:
+        if self._cached is None or self._cached[0] != self._shape():
             graph = LineageGraph(nodes=self.nodes, edges=self.edges, warnings=self.warnings)
-            self._cached = (key, graph)
+            self._cached = (self._shape(), graph)
         return self._cached[1]
+
+    def _adopt(self, graph: LineageGraph) -> None:
+        """Keep the lookup tables ``build_graph`` made for the same nodes and edges."""
+        graph.nodes, graph.edges, graph.warnings = self.nodes, self.edges, self.warnings
+        self._cached = (self._shape(), graph)
 
     def resolve(self, identifier: str) -> str:
         """Return the sha256 of a full sha256, unique prefix or artifact id; else ``ValueError``."""
@@ -99,7 +106,9 @@ def build_index(*dirs: str | Path) -> LineageIndex:
     with collector_paused():
         found = scan(roots)
         graph = build_graph((record.head for record in found.records), found.malformed)
-        return LineageIndex(graph.nodes, graph.edges, graph.warnings)
+        index = LineageIndex(graph.nodes, graph.edges, graph.warnings)
+        index._adopt(graph)
+        return index
 
 
 __all__ = ["Edge", "LineageIndex", "Node", "build_index"]

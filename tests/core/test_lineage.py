@@ -8,6 +8,7 @@ from returns.result import Failure
 
 from cosmos.core.provenance.lineage import (
     Edge,
+    LineageGraph,
     SidecarHead,
     build_graph,
     chain,
@@ -166,3 +167,27 @@ def test_graph_objects_skip_collector() -> None:
         "path": "/out/clip-c-aaaa.mp4",
         "sidecar": "/out/clip-c-aaaa.json",
     }
+
+
+def test_sorted_lookups_match_tables() -> None:
+    heads = [_head("clip", f"clip-{n}", f"{n:064x}", "f" * 64) for n in range(40)]
+    heads += [_head("view", f"view-{n}", f"{1000 + n:064x}", f"{n % 7:064x}") for n in range(60)]
+    heads += [
+        _head("optimized", f"opt-{n}", f"{2000 + n:064x}", f"{1000 + n:064x}") for n in range(60)
+    ]
+    built = build_graph(heads)
+    assert built.edges_by_source
+    by_hand = LineageGraph(nodes=dict(built.nodes), edges=list(built.edges))
+    assert not by_hand.edges_by_source
+    for sha in built.nodes:
+        assert list(built.children_of(sha)) == list(by_hand.children_of(sha))
+        assert list(built.parents_of(sha)) == list(by_hand.parents_of(sha))
+    assert len(built.children_of(f"{3:064x}")) == 9
+
+
+def test_edges_added_after_build_are_seen() -> None:
+    graph = build_graph(HEADS)
+    assert list(graph.children_of(OPT_CLIP)) == []
+    graph.edges.append(Edge(OPT_CLIP, OPT_VIEW))
+    assert list(graph.children_of(OPT_CLIP)) == [OPT_VIEW]
+    assert sorted(graph.parents_of(OPT_VIEW)) == sorted([VIEW, OPT_CLIP])

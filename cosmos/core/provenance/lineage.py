@@ -7,8 +7,9 @@ cycle never recurses forever.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -75,13 +76,25 @@ def node_order(node: Node) -> tuple[int, str, str]:
 
 @dataclass(slots=True)
 class LineageGraph:
-    """Nodes by sha256, edges, and the warnings met while building."""
+    """Nodes by sha256, edges, and the warnings met while building.
+
+    ``edges_by_source`` says that ``edges`` are sorted by source, as :func:`build_graph` leaves
+    them, so children are found by binary search instead of a table over every edge.
+    """
 
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    edges_by_source: bool = False
     _parents: dict[str, Sequence[str]] | None = None
     _children: dict[str, Sequence[str]] | None = None
+    # The edge count the prebuilt lookups describe; edges added by hand afterwards drop them.
+    _built_edges: int | None = None
+
+    def _drop_stale_lookups(self) -> None:
+        if self._built_edges is not None and self._built_edges != len(self.edges):
+            self._parents = self._children = self._built_edges = None
+            self.edges_by_source = False
 
     def parents(self) -> dict[str, Sequence[str]]:
         """Sources of each sha256; built on first use, so keep edges unchanged afterwards."""
@@ -98,6 +111,26 @@ class LineageGraph:
                 [edge.source for edge in self.edges], [edge.target for edge in self.edges]
             )
         return self._children
+
+    def parents_of(self, sha: str) -> Sequence[str]:
+        self._drop_stale_lookups()
+        return self.parents().get(sha, ())
+
+    def children_of(self, sha: str) -> Sequence[str]:
+        self._drop_stale_lookups()
+        if not self.edges_by_source:
+            return self.children().get(sha, ())
+        edges = self.edges
+        position = bisect_left(edges, sha, key=_edge_source)
+        found: list[str] = []
+        while position < len(edges) and edges[position].source == sha:
+            found.append(edges[position].target)
+            position += 1
+        return found
+
+
+def _edge_source(edge: Edge) -> str:
+    return edge.source
 
 
 def _adjacency(keys: list[str], values: list[str]) -> dict[str, Sequence[str]]:
@@ -137,6 +170,9 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
             derived.append((head, head.source_sha256))
 
     pairs: list[tuple[str, str]] = []
+    # Each derived artifact has one source, so the parents table is filled here at the cost of
+    # one insert per edge, and the first query after a build does not wait for it.
+    parents: dict[str, Sequence[str]] = {}
     rising = True
     for head, source in derived:
         parent = nodes.get(source)
@@ -150,8 +186,12 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
         # The parent's own sha256 string stands in for the copy decoded from this sidecar,
         # so every edge shares the strings of its two nodes.
         pairs.append((parent.sha256, head.output_sha256))
+        parents[head.output_sha256] = (parent.sha256,)
         rising = rising and STAGE_ORDER[parent.stage] < STAGE_ORDER[KIND_STAGE[head.kind]]
     graph.edges = _sorted_unique_edges(pairs)
+    graph.edges_by_source = True
+    graph._parents = parents
+    graph._built_edges = len(graph.edges)
     if not rising:
         # Walking a cycle returns to its start stage, so a cycle needs at least one edge that
         # does not go to a later stage. Only then is there something to look for.
@@ -182,7 +222,6 @@ def _cycle_warnings(graph: LineageGraph) -> list[str]:
         # does not go to a later stage. Without such an edge there is nothing to look for.
         return []
     incoming: dict[str, int] = dict.fromkeys(nodes, 0)
-    children = graph.children()
     for edge in graph.edges:
         incoming[edge.target] += 1
     queue = deque(sha for sha, count in incoming.items() if count == 0)
@@ -190,7 +229,7 @@ def _cycle_warnings(graph: LineageGraph) -> list[str]:
     while queue:
         sha = queue.popleft()
         ordered += 1
-        for child in children.get(sha, ()):
+        for child in graph.children_of(sha):
             incoming[child] -= 1
             if incoming[child] == 0:
                 queue.append(child)
@@ -200,27 +239,28 @@ def _cycle_warnings(graph: LineageGraph) -> list[str]:
     return [f"cycle in lineage edges among {', '.join(stuck)}"]
 
 
-def _walk(start: str, table: dict[str, Sequence[str]]) -> set[str]:
+def _walk(start: str, neighbours: Callable[[str], Sequence[str]]) -> set[str]:
     seen: set[str] = set()
-    queue = deque(table.get(start, ()))
+    queue = deque(neighbours(start))
     while queue:
         sha = queue.popleft()
         if sha in seen or sha == start:
             continue
         seen.add(sha)
-        queue.extend(table.get(sha, ()))
+        queue.extend(neighbours(sha))
     return seen
 
 
 def upstream(graph: LineageGraph, sha: str) -> list[Node]:
     return sorted(
-        (graph.nodes[s] for s in _walk(sha, graph.parents()) if s in graph.nodes), key=node_order
+        (graph.nodes[s] for s in _walk(sha, graph.parents_of) if s in graph.nodes), key=node_order
     )
 
 
 def downstream(graph: LineageGraph, sha: str) -> list[Node]:
     return sorted(
-        (graph.nodes[s] for s in _walk(sha, graph.children()) if s in graph.nodes), key=node_order
+        (graph.nodes[s] for s in _walk(sha, graph.children_of) if s in graph.nodes),
+        key=node_order,
     )
 
 
@@ -232,17 +272,12 @@ def chain(graph: LineageGraph, sha: str) -> list[Node]:
 
 def tree(graph: LineageGraph, sha: str) -> dict[str, Any]:
     """Return the node as a dict with a ``sources`` list, nested upstream; cycles stop."""
-    parents = graph.parents()
 
     def build(current: str, path: frozenset[str]) -> dict[str, Any]:
         node = graph.nodes[current]
-        sources = [
-            build(parent, path | {parent})
-            for parent in sorted(
-                set(parents.get(current, ())), key=lambda s: node_order(graph.nodes[s])
-            )
-            if parent in graph.nodes and parent not in path
-        ]
+        parents = {p for p in graph.parents_of(current) if p in graph.nodes and p not in path}
+        ordered = sorted(parents, key=lambda parent: node_order(graph.nodes[parent]))
+        sources = [build(parent, path | {parent}) for parent in ordered]
         return {**node.to_dict(), "sources": sources}
 
     return build(sha, frozenset({sha}))
