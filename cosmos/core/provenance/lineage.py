@@ -78,7 +78,7 @@ def node_order(node: Node) -> tuple[int, str, str]:
 class LineageGraph:
     """Nodes by sha256, edges, and the warnings met while building.
 
-    ``edges_by_source`` says that ``edges`` are sorted by source, as :func:`build_graph` leaves
+    ``edges_by_source`` is true when ``edges`` are sorted by source, as :func:`build_graph` leaves
     them, so children are found by binary search instead of a table over every edge.
     """
 
@@ -183,7 +183,7 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
                     f"dangling edge: the source {source[:12]} of {head.sidecar} is not in the index"
                 )
             continue
-        # The parent's own sha256 string stands in for the copy decoded from this sidecar,
+        # The edge uses the parent's own sha256 string, not the copy decoded from this sidecar,
         # so every edge shares the strings of its two nodes.
         pairs.append((parent.sha256, head.output_sha256))
         parents[head.output_sha256] = (parent.sha256,)
