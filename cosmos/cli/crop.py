@@ -18,6 +18,7 @@ from cosmos.cli.output import (
     output_mode,
     print_json,
     print_plain,
+    run_summary,
 )
 from cosmos.crop.curated_views import parse_curated_views
 from cosmos.crop.jobs import parse_jobs_json
@@ -31,16 +32,7 @@ app = App(name="crop", help="Cut square or rectangular views out of videos.")
 def report(result: CropResult, mode: str) -> int:
     """Print a crop result in the chosen output mode and return the exit status."""
     if mode == "json":
-        print_json(
-            {
-                "run_id": result.run_id,
-                "dry_run": result.dry_run,
-                "run_document": str(result.run_document) if result.run_document else None,
-                "dry_run_plan": str(result.dry_run_plan) if result.dry_run_plan else None,
-                ("planned" if result.dry_run else "produced"): [str(p) for p in result.produced],
-                "jobs": result.jobs,
-            }
-        )
+        print_json({**run_summary(result), "jobs": result.jobs})
     elif mode == "plain":
         print_plain([[j.status, j.source, j.output, j.sha256 or ""] for j in result.jobs])
     else:

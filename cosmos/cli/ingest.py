@@ -17,6 +17,7 @@ from cosmos.cli.output import (
     output_mode,
     print_json,
     print_plain,
+    run_summary,
 )
 from cosmos.cli.progress import progress_for
 from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest_run
@@ -35,16 +36,7 @@ def exit_status(result: IngestResult) -> int:
 
 def report(result: IngestResult, mode: str) -> None:
     if mode == "json":
-        print_json(
-            {
-                "run_id": result.run_id,
-                "dry_run": result.dry_run,
-                "run_document": str(result.run_document) if result.run_document else None,
-                "dry_run_plan": str(result.dry_run_plan) if result.dry_run_plan else None,
-                ("planned" if result.dry_run else "produced"): [str(p) for p in result.produced],
-                "clips": result.outcomes,
-            }
-        )
+        print_json({**run_summary(result), "clips": result.outcomes})
         return
     if mode == "plain":
         print_plain([[o.status, o.name, o.output or "", o.sha256 or ""] for o in result.outcomes])

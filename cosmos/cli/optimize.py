@@ -16,6 +16,7 @@ from cosmos.cli.output import (
     output_mode,
     print_json,
     print_plain,
+    run_summary,
 )
 from cosmos.sdk.optimize import OptimizeOptions, optimize_run
 
@@ -92,16 +93,7 @@ def run(
     )
     result = optimize_run(input, out_dir, options=options, command=command_line())
     if mode_out == "json":
-        print_json(
-            {
-                "run_id": result.run_id,
-                "dry_run": result.dry_run,
-                "run_document": str(result.run_document) if result.run_document else None,
-                "dry_run_plan": str(result.dry_run_plan) if result.dry_run_plan else None,
-                ("planned" if result.dry_run else "produced"): [str(p) for p in result.produced],
-                "outputs": result.outcomes,
-            }
-        )
+        print_json({**run_summary(result), "outputs": result.outcomes})
     elif mode_out == "plain":
         print_plain([[o.status, o.source, o.output, o.sha256 or ""] for o in result.outcomes])
     else:

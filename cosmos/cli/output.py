@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shlex
 import sys
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Literal, Protocol
 
 import msgspec
 from cyclopts import Parameter
@@ -36,6 +37,21 @@ PlainFlag = Annotated[
 
 class UsageError(CosmosError):
     """A command line that cannot run as given (exit 2)."""
+
+
+class RunResult(Protocol):
+    """Fields common to the results of crop, ingest and optimize runs."""
+
+    @property
+    def run_id(self) -> str: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def produced(self) -> tuple[Path, ...]: ...
+    @property
+    def run_document(self) -> Path | None: ...
+    @property
+    def dry_run_plan(self) -> Path | None: ...
 
 
 _command_line: list[str] = ["cosmos"]
@@ -79,6 +95,20 @@ def print_error(message: str) -> None:
 
 def print_json(value: object) -> None:
     sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
+
+
+def run_summary(result: RunResult) -> dict[str, object]:
+    """Return the leading fields of a run's ``--json`` output: run id, documents, paths.
+
+    The paths are under ``planned`` for a dry run and under ``produced`` otherwise.
+    """
+    return {
+        "run_id": result.run_id,
+        "dry_run": result.dry_run,
+        "run_document": str(result.run_document) if result.run_document else None,
+        "dry_run_plan": str(result.dry_run_plan) if result.dry_run_plan else None,
+        ("planned" if result.dry_run else "produced"): [str(p) for p in result.produced],
+    }
 
 
 def print_plain(rows: list[list[str]]) -> None:
