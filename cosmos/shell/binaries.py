@@ -92,3 +92,13 @@ def _resolve(name: ToolName, env_value: str | None) -> Result[ResolvedTool, Tool
 def resolve_tool(name: ToolName) -> Result[ResolvedTool, ToolUnavailable]:
     """Resolve ``ffmpeg`` or ``ffprobe``; the result is cached per environment value."""
     return _resolve(name, os.environ.get(ENV_VARIABLES[name]) or None)
+
+
+def resolve_ffmpeg_and_ffprobe() -> Result[ResolvedTool, ToolUnavailable]:
+    """Resolve ffmpeg and ffprobe and return ffmpeg, for runs that encode with one and probe
+    with the other. A missing tool is the failure, ffmpeg first."""
+    tools = [resolve_tool("ffmpeg"), resolve_tool("ffprobe")]
+    for tool in tools:
+        if isinstance(tool, Failure):
+            return tool
+    return tools[0]

@@ -49,7 +49,7 @@ from cosmos.core.provenance.ingest_documents import video_facts
 from cosmos.core.provenance.paths import relative_path
 from cosmos.core.video.requests import indices_for_times
 from cosmos.shell import fs
-from cosmos.shell.binaries import ResolvedTool, resolve_tool
+from cosmos.shell.binaries import ResolvedTool, resolve_ffmpeg_and_ffprobe
 from cosmos.shell.encoders import select_encoder
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
@@ -247,11 +247,10 @@ def run_crop(
     if isinstance(folder, Failure):
         return folder
     output_dir = folder.unwrap()
-    tools = [resolve_tool("ffmpeg"), resolve_tool("ffprobe")]
-    for tool in tools:
-        if isinstance(tool, Failure):
-            return tool
-    ffmpeg = tools[0].unwrap()
+    tool = resolve_ffmpeg_and_ffprobe()
+    if isinstance(tool, Failure):
+        return tool
+    ffmpeg = tool.unwrap()
     planned_result = _plan_pairs(pairs, output_dir, ffmpeg, resolved_profile, prefer_hevc_hw)
     if isinstance(planned_result, Failure):
         return planned_result

@@ -13,7 +13,6 @@ from returns.result import Failure, Result, Success
 import cosmos
 from cosmos.core.encode.policy import (
     SOFTWARE_ENCODER,
-    EncoderChoice,
     encoder_candidates,
 )
 from cosmos.core.encode.profiles import choose_profile_name
@@ -23,7 +22,7 @@ from cosmos.core.errors import (
     stderr_tail,
 )
 from cosmos.core.ffmpeg.paths import shell_join
-from cosmos.core.ffmpeg.progress import ProgressParser
+from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
 from cosmos.core.ingest.adapter import ClipSource, FolderListing
 from cosmos.core.ingest.cosm.manifest import ManifestClip
 from cosmos.core.ingest.detect import choose_adapter, select_clips
@@ -47,7 +46,7 @@ from cosmos.core.provenance.ingest_documents import (
     finding_records,
 )
 from cosmos.shell import fs
-from cosmos.shell.binaries import resolve_tool
+from cosmos.shell.binaries import resolve_ffmpeg_and_ffprobe
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.ingest_cosm import load_manifest, prepare_cosm_clips
@@ -135,12 +134,8 @@ def _progress_sink(
 ) -> Callable[[str], None] | None:
     if callback is None:
         return None
-    parser = ProgressParser()
 
-    def on_line(line: str) -> None:
-        block = parser.feed(line)
-        if block is None:
-            return
+    def on_block(block: ProgressBlock) -> None:
         callback(
             IngestProgress(
                 clip=plan.clip.name,
@@ -155,7 +150,7 @@ def _progress_sink(
             )
         )
 
-    return on_line
+    return progress_line_handler(on_block)
 
 
 def _attempt(
@@ -209,10 +204,7 @@ def _encode_clip(
             logger.warning(
                 "clip %s failed with %s; retrying once with libx264", plan.clip.name, plan.encoder
             )
-            choice = EncoderChoice(
-                encoder=SOFTWARE_ENCODER,
-                attempted=(*choice.attempted, (plan.encoder, f"failed mid-run: {reason}")),
-            )
+            choice = choice.software_retry(plan.encoder, reason)
             fs.remove_quietly(plan.paths.temporary)
             plan = prepared.replan(choice)
             ok, reason = _attempt(plan, log_sections, number, total, progress)
@@ -355,11 +347,10 @@ def run_ingest(
     if isinstance(spared, Failure):
         return spared
 
-    tools = [resolve_tool("ffmpeg"), resolve_tool("ffprobe")]
-    for tool in tools:
-        if isinstance(tool, Failure):
-            return tool
-    ffmpeg = tools[0].unwrap()
+    tool = resolve_ffmpeg_and_ffprobe()
+    if isinstance(tool, Failure):
+        return tool
+    ffmpeg = tool.unwrap()
     hw = choose_hw_decode(ffmpeg, options)
     if isinstance(hw, Failure):
         return hw

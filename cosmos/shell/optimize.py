@@ -24,7 +24,7 @@ from cosmos.core.errors import (
     ToolUnavailable,
     stderr_tail,
 )
-from cosmos.core.ffmpeg.progress import ProgressParser
+from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
 from cosmos.core.model.documents import EnvInfo, OptimizeInputRecord, OptimizeOutcome
 from cosmos.core.model.media import MediaFacts
 from cosmos.core.optimize.options import OptimizeOptions, ResolvedOptimize, resolve_optimize_options
@@ -36,7 +36,7 @@ from cosmos.core.optimize.plan import (
 )
 from cosmos.core.provenance.ids import make_run_id
 from cosmos.shell import fs
-from cosmos.shell.binaries import ResolvedTool, resolve_tool
+from cosmos.shell.binaries import ResolvedTool, resolve_ffmpeg_and_ffprobe
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.probe import probe_and_hash, probe_media
@@ -212,11 +212,10 @@ def run_optimize(
             )
         )
 
-    tools = [resolve_tool("ffmpeg"), resolve_tool("ffprobe")]
-    for tool in tools:
-        if isinstance(tool, Failure):
-            return tool
-    ffmpeg = tools[0].unwrap()
+    tool = resolve_ffmpeg_and_ffprobe()
+    if isinstance(tool, Failure):
+        return tool
+    ffmpeg = tool.unwrap()
     planned = _plan_all(sources, outputs, settings, ffmpeg)
     if isinstance(planned, Failure):
         return planned
@@ -294,23 +293,20 @@ def _progress_sink(
 ) -> Callable[[str], None] | None:
     if callback is None:
         return None
-    parser = ProgressParser()
 
-    def on_line(line: str) -> None:
-        block = parser.feed(line)
-        if block is not None:
-            callback(
-                OptimizeProgress(
-                    source=str(item.plan.source),
-                    number=number,
-                    total=total,
-                    out_time_seconds=block.out_time_seconds,
-                    total_seconds=item.facts.probe.duration_seconds,
-                    finished=block.finished,
-                )
+    def on_block(block: ProgressBlock) -> None:
+        callback(
+            OptimizeProgress(
+                source=str(item.plan.source),
+                number=number,
+                total=total,
+                out_time_seconds=block.out_time_seconds,
+                total_seconds=item.facts.probe.duration_seconds,
+                finished=block.finished,
             )
+        )
 
-    return on_line
+    return progress_line_handler(on_block)
 
 
 def _run_plan(
@@ -364,14 +360,12 @@ def _optimize_one(
                 and item.choice is not None
                 and item.choice.encoder != SOFTWARE_ENCODER
             )
-            if auto_hardware and item.choice is not None:
+            # auto_hardware already implies the repeated checks, which narrow the types for mypy.
+            if auto_hardware and item.choice is not None and reason is not None:
                 logger.warning(
                     "%s failed on %s; retrying once with libx264", plan.encoder, plan.source
                 )
-                choice = EncoderChoice(
-                    SOFTWARE_ENCODER,
-                    (*item.choice.attempted, (item.choice.encoder, f"failed mid-run: {reason}")),
-                )
+                choice = item.choice.software_retry(item.choice.encoder, reason)
                 fs.remove_quietly(plan.temporary)
                 plan = build_transcode_plan(
                     ffmpeg=str(ffmpeg.path),

@@ -108,6 +108,13 @@ def test_hardware_attempted(choice: EncoderChoice, expected: bool) -> None:
     assert choice.hardware_attempted is expected
 
 
+def test_software_retry_records_failure() -> None:
+    choice = EncoderChoice("h264_nvenc", (("h264_qsv", "not listed"),))
+    retry = choice.software_retry("h264_nvenc", "exit 1")
+    assert retry.encoder == "libx264"
+    assert retry.attempted == (("h264_qsv", "not listed"), ("h264_nvenc", "failed mid-run: exit 1"))
+
+
 @pytest.mark.parametrize(
     ("encoder", "mode", "expected"),
     [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cosmos.core.ffmpeg.progress import ProgressBlock, ProgressParser
+from cosmos.core.ffmpeg.progress import ProgressBlock, ProgressParser, progress_line_handler
 
 # Two blocks as FFmpeg 5.1 prints them with ``-progress pipe:1 -nostats``.
 FFMPEG_PROGRESS = """\
@@ -46,6 +46,15 @@ def test_progress_blocks() -> None:
         ProgressBlock(frame=1, fps=0.0, out_time_seconds=0.0, finished=False),
         ProgressBlock(frame=5, fps=12.5, out_time_seconds=0.080078, finished=True),
     ]
+
+
+def test_line_handler_passes_blocks() -> None:
+    received: list[ProgressBlock] = []
+    on_line = progress_line_handler(received.append)
+    for line in FFMPEG_PROGRESS.splitlines(keepends=True):
+        on_line(line)
+    assert received == _blocks(FFMPEG_PROGRESS)
+    assert len(received) == 2
 
 
 def test_progress_only_at_block_end() -> None:

@@ -51,6 +51,12 @@ class EncoderChoice:
             self.encoder != SOFTWARE_ENCODER
         )
 
+    def software_retry(self, failed_encoder: str, reason: str) -> EncoderChoice:
+        """Return the libx264 choice for a second attempt after ``failed_encoder`` failed
+        mid-run, with that failure added to the encoders tried."""
+        failure = (failed_encoder, f"failed mid-run: {reason}")
+        return EncoderChoice(SOFTWARE_ENCODER, (*self.attempted, failure))
+
 
 def pick_encoder(
     candidates: tuple[str, ...],

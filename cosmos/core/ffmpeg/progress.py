@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -35,6 +36,18 @@ class ProgressParser:
             out_time_seconds=_out_time_seconds(fields),
             finished=value == "end",
         )
+
+
+def progress_line_handler(on_block: Callable[[ProgressBlock], None]) -> Callable[[str], None]:
+    """Return a handler of FFmpeg stdout lines that passes each complete block to ``on_block``."""
+    parser = ProgressParser()
+
+    def on_line(line: str) -> None:
+        block = parser.feed(line)
+        if block is not None:
+            on_block(block)
+
+    return on_line
 
 
 def _to_int(text: str | None) -> int | None:
