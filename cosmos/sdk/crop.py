@@ -37,6 +37,24 @@ def _options(ffmpeg_opts: Mapping[str, object] | None) -> tuple[bool, bool, str 
     return dry_run, hevc, profile
 
 
+def _run(
+    pairs: Sequence[CropPair],
+    out_dir: Path,
+    options: tuple[bool, bool, str | None],
+    command: str,
+) -> CropResult:
+    dry_run, hevc, profile = options
+    result = run_crop(
+        pairs,
+        Path(out_dir),
+        dry_run=dry_run,
+        prefer_hevc_hw=hevc,
+        profile=profile,
+        command=command,
+    )
+    return unwrap_or_raise(result)
+
+
 def check_jobs(jobs: Sequence[AnyCropJob]) -> list[AnyCropJob]:
     """Return the jobs to run: one default square job for an empty list (1080 px, or the
     frame's shorter side when smaller); mixing kinds raises."""
@@ -58,22 +76,13 @@ def crop_pairs(
     command: str = "cosmos.sdk.crop.crop",
 ) -> CropResult:
     """Run one crop run over explicit (source, job) pairs and return every job's summary."""
-    dry_run, hevc, profile = _options(ffmpeg_opts)
+    options = _options(ffmpeg_opts)
     sources = list(dict.fromkeys(Path(source).expanduser() for source, _ in pairs))
     numbered = [
         CropPair(Path(source).expanduser(), job, sources.index(Path(source).expanduser()), number)
         for number, (source, job) in enumerate(pairs)
     ]
-    return unwrap_or_raise(
-        run_crop(
-            numbered,
-            Path(out_dir),
-            dry_run=dry_run,
-            prefer_hevc_hw=hevc,
-            profile=profile,
-            command=command,
-        )
-    )
+    return _run(numbered, out_dir, options, command)
 
 
 def crop_run(
@@ -88,22 +97,13 @@ def crop_run(
     if not input_videos:
         raise InvalidOptionError("invalid input_videos: pass at least one video file")
     checked = check_jobs(jobs)
-    dry_run, hevc, profile = _options(ffmpeg_opts)
+    options = _options(ffmpeg_opts)
     pairs = [
         CropPair(Path(video).expanduser(), job, input_number, job_number, fit_default=not jobs)
         for input_number, video in enumerate(input_videos)
         for job_number, job in enumerate(checked)
     ]
-    return unwrap_or_raise(
-        run_crop(
-            pairs,
-            Path(out_dir),
-            dry_run=dry_run,
-            prefer_hevc_hw=hevc,
-            profile=profile,
-            command=command,
-        )
-    )
+    return _run(pairs, out_dir, options, command)
 
 
 def crop(
