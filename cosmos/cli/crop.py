@@ -18,6 +18,7 @@ from cosmos.cli.output import (
     output_mode,
     print_json,
     print_plain,
+    run_line,
     run_summary,
 )
 from cosmos.crop.curated_views import parse_curated_views
@@ -40,7 +41,7 @@ def report(result: CropResult, mode: str) -> int:
             rect = f"{job.rect.w}x{job.rect.h}+{job.rect.x}+{job.rect.y}" if job.rect else ""
             detail = job.reason if job.status == "failed" else job.output
             print(f"{job.status:<9} {rect:<20} {detail}")
-        print(f"run {result.run_id}: {result.run_document or result.dry_run_plan}")
+        print(run_line(result))
     return EXIT_PROCESSING if any(j.status == "failed" for j in result.jobs) else EXIT_OK
 
 

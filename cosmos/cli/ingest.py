@@ -17,6 +17,7 @@ from cosmos.cli.output import (
     output_mode,
     print_json,
     print_plain,
+    run_line,
     run_summary,
 )
 from cosmos.cli.progress import progress_for
@@ -44,9 +45,8 @@ def report(result: IngestResult, mode: str) -> None:
     for outcome in result.outcomes:
         where = outcome.output or outcome.reason or ""
         print(f"{outcome.status:<9} {outcome.name}  {where}")
-    document = result.run_document or result.dry_run_plan
-    if document is not None:
-        print(f"run {result.run_id}: {document}")
+    if result.run_document is not None or result.dry_run_plan is not None:
+        print(run_line(result))
 
 
 @app.command

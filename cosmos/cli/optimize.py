@@ -16,6 +16,7 @@ from cosmos.cli.output import (
     output_mode,
     print_json,
     print_plain,
+    run_line,
     run_summary,
 )
 from cosmos.sdk.optimize import OptimizeOptions, optimize_run
@@ -100,7 +101,6 @@ def run(
         for outcome in result.outcomes:
             detail = outcome.reason if outcome.status == "failed" else outcome.output
             print(f"{outcome.status:<9} {outcome.mode:<9} {outcome.source}  {detail}")
-        document = result.run_document or result.dry_run_plan
-        print(f"run {result.run_id}: {document}")
+        print(run_line(result))
     failed = any(o.status == "failed" for o in result.outcomes)
     return EXIT_PROCESSING if failed else EXIT_OK

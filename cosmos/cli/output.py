@@ -111,6 +111,11 @@ def run_summary(result: RunResult) -> dict[str, object]:
     }
 
 
+def run_line(result: RunResult) -> str:
+    """Return the last line of a run's human output: the run id and its run document or plan."""
+    return f"run {result.run_id}: {result.run_document or result.dry_run_plan}"
+
+
 def print_plain(rows: list[list[str]]) -> None:
     for row in rows:
         print("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
