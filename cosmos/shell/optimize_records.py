@@ -12,6 +12,7 @@ from pathlib import Path
 
 import cosmos
 from cosmos.core.model.documents import (
+    ClipStatus,
     EnvInfo,
     OptimizeInputRecord,
     OptimizeOutcome,
@@ -45,9 +46,15 @@ def input_record(source: Path, sha256: str, facts: MediaFacts) -> OptimizeInputR
 
 
 def failed_outcome(plan: OptimizePlan, reason: str | None) -> OptimizeOutcome:
+    return _outcome_without_output(plan, "failed", reason)
+
+
+def _outcome_without_output(
+    plan: OptimizePlan, status: ClipStatus, reason: str | None
+) -> OptimizeOutcome:
     return OptimizeOutcome(
         source=str(plan.source),
-        status="failed",
+        status=status,
         mode=plan.mode,
         output=str(plan.output),
         sidecar=None,
@@ -120,16 +127,7 @@ def write_dry_run_plan(
 
 
 def planned_outcome(plan: OptimizePlan) -> OptimizeOutcome:
-    return OptimizeOutcome(
-        source=str(plan.source),
-        status="planned",
-        mode=plan.mode,
-        output=str(plan.output),
-        sidecar=None,
-        sha256=None,
-        encoder=plan.encoder,
-        reason=None,
-    )
+    return _outcome_without_output(plan, "planned", None)
 
 
 __all__ = [
