@@ -151,6 +151,17 @@ def run(
     if watchdog.fired:
         returncode = None
 
+    return _finished(command, returncode, b"".join(stdout), stderr, started)
+
+
+def _finished(
+    command: tuple[str, ...],
+    returncode: int | None,
+    stdout: bytes,
+    stderr: list[bytes],
+    started: float,
+) -> Completed:
+    """Log the end of ``command`` and collect what it returned."""
     seconds = time.monotonic() - started
     logger.info(
         "ran %s: %s in %.2f s",
@@ -161,7 +172,7 @@ def run(
     return Completed(
         argv=command,
         returncode=returncode,
-        stdout=b"".join(stdout),
+        stdout=stdout,
         stderr=b"".join(stderr).decode("utf-8", "replace"),
         seconds=seconds,
     )
@@ -200,18 +211,4 @@ def run_reading(
     if watchdog.fired:
         returncode = None
 
-    seconds = time.monotonic() - started
-    logger.info(
-        "ran %s: %s in %.2f s",
-        command[0],
-        "timed out" if returncode is None else f"exit {returncode}",
-        seconds,
-    )
-    completed = Completed(
-        argv=command,
-        returncode=returncode,
-        stdout=b"",
-        stderr=b"".join(stderr).decode("utf-8", "replace"),
-        seconds=seconds,
-    )
-    return completed, value
+    return _finished(command, returncode, b"", stderr, started), value
