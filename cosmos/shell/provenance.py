@@ -307,10 +307,14 @@ class VerifyReport:
 
 
 def _media_path(record: SidecarRecord) -> Path | None:
-    """Find the media of a sidecar: beside the sidecar first (moved trees), else as recorded."""
-    for candidate in (record.output, record.recorded_output):
-        if candidate and Path(candidate).is_file():
-            return Path(candidate).resolve()
+    """Find the media of a sidecar where the sidecar says it is, relative to the sidecar's folder
+    when it records a ``relpath``.
+
+    The path as recorded is not tried as well: in a copied tree it names the original file, and
+    verify would hash that one and miss a file deleted from the copy.
+    """
+    if record.output and Path(record.output).is_file():
+        return Path(record.output).resolve()
     return None
 
 

@@ -111,6 +111,20 @@ def test_verify_then_tamper(pipeline: dict[str, Path], tmp_path: Path, cli: CliR
     assert json.loads(result.stdout)["ok"] is False
 
 
+def test_verify_copy_with_deleted_media(pipeline: dict[str, Path], tmp_path: Path) -> None:
+    # The original tree still has the file at the path the sidecar records as given.
+    copy = tmp_path / "copy"
+    shutil.copytree(pipeline["out"], copy)
+    removed = copy / "views" / pipeline["view"].name
+    removed.unlink()
+    assert pipeline["view"].is_file()
+    report = verify(copy)
+    assert len(report.missing_media) == 1
+    assert report.missing_media[0].startswith(str(removed))
+    assert report.changed_media == ()
+    assert not report.ok
+
+
 def test_moved_tree_still_resolves(pipeline: dict[str, Path], tmp_path: Path) -> None:
     moved = tmp_path / "moved"
     shutil.copytree(pipeline["out"], moved)
