@@ -42,7 +42,7 @@ def run(
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:
-    """Write <out-dir>/<stem><suffix>.mp4 for each input, with a provenance sidecar.
+    """Write ``<out-dir>/<stem><suffix>.mp4`` for each input, with a provenance sidecar.
 
     auto remuxes (stream copy, moov atom first) unless --target-height, --fps, --crf or
     --encoder requests a transcode. Exit status: 0 all produced, 2 bad option, 3 invalid input

@@ -188,6 +188,17 @@ def test_ingest_help(
     assert text == snapshot_txt
 
 
+@pytest.mark.parametrize("command", [("optimize",), ("optimize", "run")], ids=["group", "run"])
+def test_optimize_help_names_output(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setenv("NO_COLOR", "1")
+    result = cli(*command, "--help")
+    assert result.code == 0
+    assert "Write <out-dir>/<stem><suffix>.mp4 for each input" in result.stdout
+
+
 def test_subprocess_json(media: MediaCache, tmp_path: Path) -> None:
     clip = media.copy(SMALL, tmp_path / "in", "clip.mp4")
     output_dir = tmp_path / "out"
