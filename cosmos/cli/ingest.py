@@ -20,7 +20,7 @@ from cosmos.cli.output import (
     run_line,
     run_summary,
 )
-from cosmos.cli.progress import progress_for
+from cosmos.cli.progress import ingest_progress
 from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest_run
 
 app = App(name="ingest", help="Ingest recordings into normalized H.264 MP4 clips.")
@@ -159,7 +159,7 @@ def run(
         output_dir,
         manifest=manifest,
         options=options,
-        progress=progress_for(mode),
+        progress=ingest_progress(mode),
         command=command_line(),
     )
     report(result, mode)

@@ -19,6 +19,7 @@ from cosmos.cli.output import (
     run_line,
     run_summary,
 )
+from cosmos.cli.progress import optimize_progress
 from cosmos.sdk.optimize import OptimizeOptions, optimize_run
 
 app = App(name="optimize", help="Remux or transcode videos to fast-start MP4.")
@@ -92,7 +93,13 @@ def run(
         dry_run=dry_run,
         profile=profile,
     )
-    result = optimize_run(input, out_dir, options=options, command=command_line())
+    result = optimize_run(
+        input,
+        out_dir,
+        options=options,
+        progress=optimize_progress(mode_out),
+        command=command_line(),
+    )
     if mode_out == "json":
         print_json({**run_summary(result), "outputs": result.outcomes})
     elif mode_out == "plain":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cosmos.core.optimize.options import OptimizeOptions
 from cosmos.sdk._boundary import unwrap_or_raise
-from cosmos.shell.optimize import OptimizeResult, run_optimize
+from cosmos.shell.optimize import OptimizeProgressCallback, OptimizeResult, run_optimize
 
 
 def optimize_run(
@@ -15,14 +15,19 @@ def optimize_run(
     out_dir: Path,
     *,
     options: OptimizeOptions | None = None,
+    progress: OptimizeProgressCallback | None = None,
     command: str = "cosmos.sdk.optimize.optimize",
 ) -> OptimizeResult:
-    """Run an optimize and return every input's outcome and the documents written."""
+    """Run an optimize and return every input's outcome and the documents written.
+
+    ``progress`` receives FFmpeg progress of each input.
+    """
     return unwrap_or_raise(
         run_optimize(
             [Path(p) for p in input_videos],
             Path(out_dir),
             options if options is not None else OptimizeOptions(),
+            progress=progress,
             command=command,
         )
     )

@@ -50,12 +50,19 @@ logger = logging.getLogger("cosmos.optimize")
 
 @dataclass(frozen=True, slots=True)
 class OptimizeProgress:
+    """A progress report of one input's remux or transcode, from FFmpeg's ``-progress``."""
+
     source: str
     number: int
     total: int
+    frame: int | None
+    fps: float | None
     out_time_seconds: float | None
     total_seconds: float | None
     finished: bool
+
+
+OptimizeProgressCallback = Callable[[OptimizeProgress], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +187,7 @@ def run_optimize(
     out_dir: Path,
     options: OptimizeOptions,
     *,
-    progress: Callable[[OptimizeProgress], None] | None = None,
+    progress: OptimizeProgressCallback | None = None,
     command: str = "cosmos.sdk.optimize.optimize",
 ) -> Result[OptimizeResult, CosmosFailure]:
     """Plan every input, refuse existing outputs, then run (or write the dry-run plan)."""
@@ -289,7 +296,7 @@ def run_optimize(
 
 
 def _progress_sink(
-    item: _Item, number: int, total: int, callback: Callable[[OptimizeProgress], None] | None
+    item: _Item, number: int, total: int, callback: OptimizeProgressCallback | None
 ) -> Callable[[str], None] | None:
     if callback is None:
         return None
@@ -300,6 +307,8 @@ def _progress_sink(
                 source=str(item.plan.source),
                 number=number,
                 total=total,
+                frame=block.frame,
+                fps=block.fps,
                 out_time_seconds=block.out_time_seconds,
                 total_seconds=item.facts.probe.duration_seconds,
                 finished=block.finished,
@@ -313,7 +322,7 @@ def _run_plan(
     item: _Item,
     number: int,
     total: int,
-    progress: Callable[[OptimizeProgress], None] | None,
+    progress: OptimizeProgressCallback | None,
 ) -> str | None:
     """Run one plan; return a failure reason, or ``None`` on success."""
     try:
@@ -339,7 +348,7 @@ def _optimize_one(
     run_id: str,
     number: int,
     total: int,
-    progress: Callable[[OptimizeProgress], None] | None,
+    progress: OptimizeProgressCallback | None,
 ) -> tuple[OptimizeOutcome, OptimizeInputRecord]:
     plan = item.plan
     source_bytes = plan.source.stat().st_size
