@@ -14,6 +14,7 @@ from cosmos.cli.output import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    cli_wording,
     exit_code_for,
     print_error,
     set_command_line,
@@ -72,7 +73,7 @@ def build_app() -> App:
 
 class _LowercaseLevel(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return f"{record.levelname.lower()}: {record.getMessage()}"
+        return f"{record.levelname.lower()}: {cli_wording(record.getMessage())}"
 
 
 def _configure_logging(verbose: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -89,8 +90,17 @@ def exit_code_for(error: CosmosError) -> int:
     return EXIT_PROCESSING
 
 
+# An option named in both forms in a core or shell message: ``force=True (CLI: --force)``.
+_SDK_AND_CLI_FORMS = re.compile(r"\S+ \(CLI: ([^)]+)\)")
+
+
+def cli_wording(message: str) -> str:
+    """Replace each option named as ``force=True (CLI: --force)`` with its CLI form ``--force``."""
+    return _SDK_AND_CLI_FORMS.sub(r"\1", message)
+
+
 def print_error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {cli_wording(message)}", file=sys.stderr)
 
 
 def print_json(value: object) -> None:

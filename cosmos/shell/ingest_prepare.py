@@ -54,8 +54,9 @@ def choose_hw_decode(
         return Failure(
             ToolUnavailable(
                 tool="hwaccel",
-                message=f"decode='hw' was requested but {ffmpeg.path} cannot open a hardware "
-                "decoder on this machine; use decode='auto' or 'sw'",
+                message=f"decode='hw' (CLI: --decode hw) was requested but {ffmpeg.path} cannot "
+                "open a hardware decoder on this machine; use decode='auto' (CLI: --decode auto) "
+                "or decode='sw' (CLI: --decode sw)",
             )
         )
     return Success(None)

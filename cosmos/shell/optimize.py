@@ -215,7 +215,8 @@ def run_optimize(
             OutputExists(
                 paths=existing,
                 message=f"output(s) already exist: {', '.join(existing)}; pass force=True "
-                "(CLI: --force) to replace them, or choose another out_dir or suffix",
+                "(CLI: --force) to replace them, or choose another out_dir (CLI: --out-dir) or "
+                "suffix (CLI: --suffix)",
             )
         )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from cosmos.cli.output import cli_wording
 from tests.helpers import CliRunner
 from tests.media import REPO_ROOT, GeneratedClip, MediaCache
 
@@ -197,6 +198,40 @@ def test_optimize_help_names_output(
     result = cli(*command, "--help")
     assert result.code == 0
     assert "Write <out-dir>/<stem><suffix>.mp4 for each input" in result.stdout
+
+
+def test_existing_output_error_uses_flags(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    assert cli("optimize", "run", "--input", clip, "--out-dir", out_dir).code == 0
+    result = cli("optimize", "run", "--input", clip, "--out-dir", out_dir)
+    assert result.code == 3
+    assert "pass --force to replace them, or choose another --out-dir or --suffix" in result.stderr
+    assert "force=True" not in result.stderr
+    assert "(CLI:" not in result.stderr
+
+
+def test_remux_transform_error_uses_flags(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    tokens = ["--input", clip, "--mode", "remux", "--fps", "15", "--target-height", "32"]
+    result = cli("optimize", "run", *tokens, "--out-dir", tmp_path / "out")
+    assert result.code == 2
+    assert result.stderr == (
+        "error: invalid mode 'remux'; remux copies streams, so --target-height, --fps cannot "
+        "apply; use --mode transcode or --mode auto\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("pass force=True (CLI: --force) to replace", "pass --force to replace"),
+        ("use mode='transcode' (CLI: --mode transcode)", "use --mode transcode"),
+        ("pass manifest= (CLI: --manifest)", "pass --manifest"),
+        ("a=1 (CLI: --a), b (CLI: --b)", "--a, --b"),
+        ("no option named here", "no option named here"),
+    ],
+)
+def test_cli_wording(message: str, expected: str) -> None:
+    assert cli_wording(message) == expected
 
 
 def test_subprocess_json(media: MediaCache, tmp_path: Path) -> None:

@@ -167,8 +167,11 @@ def test_same_stem_inputs_rejected(sources: dict[str, Path], tmp_path: Path) -> 
 
 
 def test_remux_with_transform_rejected(sources: dict[str, Path], tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="remux copies streams"):
+    with pytest.raises(ValueError, match="remux copies streams") as raised:
         optimize([sources["late"]], tmp_path, options=OptimizeOptions(mode="remux", fps=10))
+    # SDK users get the keyword form first, with the command-line form beside it.
+    assert "so fps (CLI: --fps) cannot apply" in str(raised.value)
+    assert "use mode='transcode' (CLI: --mode transcode)" in str(raised.value)
 
 
 def test_strict_auto_stays_remux(sources: dict[str, Path], tmp_path: Path) -> None:

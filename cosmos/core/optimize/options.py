@@ -106,11 +106,12 @@ def resolve_optimize_options(
         if getattr(options, name) is not None
     ]
     if options.mode == "remux" and transform:
+        named = ", ".join(f"{name} (CLI: --{name.replace('_', '-')})" for name in transform)
         return _invalid(
             "mode",
             "remux",
-            f"remux copies streams, so {', '.join(transform)} cannot apply; use "
-            "mode='transcode' or 'auto'",
+            f"remux copies streams, so {named} cannot apply; use mode='transcode' "
+            "(CLI: --mode transcode) or mode='auto' (CLI: --mode auto)",
         )
     mode: Literal["remux", "transcode"] = "remux"
     if options.mode == "transcode" or (options.mode == "auto" and transform):

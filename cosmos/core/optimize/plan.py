@@ -51,7 +51,7 @@ def check_output_names(
                 InvalidInput(
                     value=str(output),
                     message=f"output {output} would overwrite its input; choose another "
-                    "out_dir or a non-empty suffix",
+                    "out_dir (CLI: --out-dir) or a non-empty suffix (CLI: --suffix)",
                 )
             )
     return Success(outputs)
