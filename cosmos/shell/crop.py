@@ -243,7 +243,7 @@ def run_crop(
         if isinstance(looked_up, Failure):
             return looked_up
         resolved_profile = looked_up.unwrap()
-    folder = fs.writable_folder(out_dir, "output folder")
+    folder = fs.folder_path(out_dir, "output folder")
     if isinstance(folder, Failure):
         return folder
     output_dir = folder.unwrap()
@@ -255,6 +255,10 @@ def run_crop(
     if isinstance(planned_result, Failure):
         return planned_result
     planned = planned_result.unwrap()
+    # Created only now, so that a run rejected above leaves no empty folder behind.
+    created = fs.writable_folder(output_dir, "output folder")
+    if isinstance(created, Failure):
+        return created
 
     clock = utc_now()
     run_id = make_run_id("crop", clock.compact, fs.random_token()[:6])

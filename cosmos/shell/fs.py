@@ -87,8 +87,12 @@ def list_folder(root: Path) -> FolderListing:
     return FolderListing(root=root, entries=tuple(entries))
 
 
-def writable_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
-    """Create ``path`` if needed and prove it is writable by creating and removing a file."""
+def folder_path(path: Path, role: str) -> Result[Path, InvalidInput]:
+    """Resolve ``path`` and reject one that exists but is not a folder, creating nothing.
+
+    Runs call this while they check options and inputs, and :func:`writable_folder` only once
+    every input is planned, so that a rejected run leaves no empty output folder behind.
+    """
     resolved = path.expanduser().resolve()
     # mkdir(exist_ok=True) on an existing file fails with "File exists", which hides the cause.
     if resolved.exists() and not resolved.is_dir():
@@ -98,6 +102,15 @@ def writable_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
                 message=f"{role} {path} exists but is not a folder; choose a folder path",
             )
         )
+    return Success(resolved)
+
+
+def writable_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
+    """Create ``path`` if needed and prove it is writable by creating and removing a file."""
+    checked = folder_path(path, role)
+    if isinstance(checked, Failure):
+        return checked
+    resolved = checked.unwrap()
     try:
         resolved.mkdir(parents=True, exist_ok=True)
     except OSError as error:

@@ -339,7 +339,7 @@ def run_ingest(
             return selected
         generic_clips = selected.unwrap()
 
-    output_checked = fs.writable_folder(request.output_dir, "output folder")
+    output_checked = fs.folder_path(request.output_dir, "output folder")
     if isinstance(output_checked, Failure):
         return output_checked
     output_dir = output_checked.unwrap()
@@ -386,6 +386,10 @@ def run_ingest(
         if isinstance(result, Failure):
             return result
         prepared.append(result.unwrap())
+    # Created only now, so that a run rejected above leaves no empty folder behind.
+    created = fs.writable_folder(output_dir, "output folder")
+    if isinstance(created, Failure):
+        return created
 
     clock = utc_now()
     run_id = make_run_id("ing", clock.compact, fs.random_token()[:6])

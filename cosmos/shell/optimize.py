@@ -201,7 +201,7 @@ def run_optimize(
     if isinstance(checked, Failure):
         return checked
     sources = checked.unwrap()
-    folder = fs.writable_folder(out_dir, "output folder")
+    folder = fs.folder_path(out_dir, "output folder")
     if isinstance(folder, Failure):
         return folder
     output_dir = folder.unwrap()
@@ -231,6 +231,10 @@ def run_optimize(
     for item in items:
         for dropped in item.plan.dropped_streams:
             logger.warning("%s: %s cannot go into MP4 and is left out", item.plan.source, dropped)
+    # Created only now, so that a run rejected above leaves no empty folder behind.
+    created = fs.writable_folder(output_dir, "output folder")
+    if isinstance(created, Failure):
+        return created
 
     clock = utc_now()
     run_id = make_run_id("opt", clock.compact, fs.random_token()[:6])

@@ -202,7 +202,7 @@ def run_preview(
     if isinstance(resolved_options, Failure):
         return resolved_options
     render = resolved_options.unwrap()
-    folder = fs.writable_folder(out_dir, "output folder")
+    folder = fs.folder_path(out_dir, "output folder")
     if isinstance(folder, Failure):
         return folder
     output_dir = folder.unwrap()
@@ -231,6 +231,10 @@ def run_preview(
         if isinstance(planned, Failure):
             return planned
         plans.append((source_path, planned.unwrap()))
+    # Created only now, so that a run rejected above leaves no empty folder behind.
+    created = fs.writable_folder(output_dir, "output folder")
+    if isinstance(created, Failure):
+        return created
 
     for source_path, plan in plans:
         plan.bundle_dir.mkdir(parents=True, exist_ok=True)
