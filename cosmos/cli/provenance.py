@@ -225,5 +225,6 @@ def verify_command(folder: Path, /, *, json: JsonFlag = False, plain: PlainFlag 
         else:
             for name, item in rows:
                 print(f"{name.replace('_', ' ')}: {item}")
-            print(f"{'ok' if report.ok else 'problems found'}: {report.checked} artifacts checked")
+            noun = "artifact" if report.checked == 1 else "artifacts"
+            print(f"{'ok' if report.ok else 'problems found'}: {report.checked} {noun} checked")
     return EXIT_OK if report.ok else EXIT_INVALID_INPUT

@@ -135,8 +135,10 @@ def frames(
         Print ``index<TAB>seconds<TAB>file`` per frame.
     """
     mode = output_mode(json, plain)
-    if (index is None) == (time is None):
-        raise UsageError("pass either --index or --time (one or more), not both")
+    if index is None and time is None:
+        raise UsageError("no frames requested; pass --index or --time, each one or more times")
+    if index is not None and time is not None:
+        raise UsageError("--index and --time cannot be used together; choose one")
     if index is not None:
         decoded = extract_frames_at_indices(path, index)
     else:

@@ -234,6 +234,42 @@ def test_cli_wording(message: str, expected: str) -> None:
     assert cli_wording(message) == expected
 
 
+@pytest.mark.parametrize(
+    ("count", "expected"), [(1, "ok: 1 artifact checked"), (2, "ok: 2 artifacts checked")]
+)
+def test_verify_counts_artifacts(
+    cli: CliRunner, media: MediaCache, tmp_path: Path, count: int, expected: str
+) -> None:
+    out_dir = tmp_path / "out"
+    for number in range(count):
+        clip = media.copy(SMALL, tmp_path / "in", f"clip{number}.mp4")
+        assert cli("optimize", "run", "--input", clip, "--out-dir", out_dir).code == 0
+    result = cli("provenance", "verify", out_dir)
+    assert result.code == 0
+    assert result.stdout.splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("selection", "expected"),
+    [
+        ((), "error: no frames requested; pass --index or --time, each one or more times\n"),
+        (
+            ("--index", "0", "--time", "0.1"),
+            "error: --index and --time cannot be used together; choose one\n",
+        ),
+    ],
+    ids=["neither", "both"],
+)
+def test_frames_selection_errors(
+    cli: CliRunner, clip: Path, tmp_path: Path, selection: tuple[str, ...], expected: str
+) -> None:
+    out_dir = tmp_path / "frames"
+    result = cli("video", "frames", clip, "--out", out_dir, *selection)
+    assert result.code == 2
+    assert result.stderr == expected
+    assert not out_dir.exists()
+
+
 def test_subprocess_json(media: MediaCache, tmp_path: Path) -> None:
     clip = media.copy(SMALL, tmp_path / "in", "clip.mp4")
     output_dir = tmp_path / "out"

@@ -136,8 +136,13 @@ def test_identifier_errors_exit_3(pipeline: dict[str, Path], cli: CliRunner) -> 
     unknown = cli("lineage", "chain", "ffffffffffff", "--in", pipeline["out"])
     assert unknown.code == 3
     assert "unknown identifier" in unknown.stderr
-    with pytest.raises(InvalidInputError, match="unknown identifier"):
+    assert unknown.stderr.rstrip().endswith(
+        "check the folders given to --in, by default the current folder, and list their "
+        "artifact ids with `cosmos provenance list FOLDER`"
+    )
+    with pytest.raises(InvalidInputError, match="unknown identifier") as raised:
         build_index(pipeline["out"]).chain("view-none-00000000")
+    assert "list their artifact ids with sha_map(folder)" in str(raised.value)
 
 
 def test_index_write_and_empty(pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner) -> None:

@@ -307,7 +307,9 @@ def resolve_identifier(graph: LineageGraph, identifier: str) -> Result[str, Inva
         InvalidInput(
             value=identifier,
             message=f"unknown identifier {identifier!r}: no artifact in the index has that "
-            "sha256, sha256 prefix or artifact id; check the folders given to the index",
+            "sha256, sha256 prefix or artifact id; check the folders given to build_index "
+            "(CLI: --in, by default the current folder), and list their artifact ids with "
+            "sha_map(folder) (CLI: `cosmos provenance list FOLDER`)",
         )
     )
 
