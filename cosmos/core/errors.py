@@ -1,10 +1,12 @@
 """Error values returned by the core and the shell.
 
 Each failure is a small frozen Struct whose ``message`` is complete: what failed, on which value,
-and what to do next. A message that names an option gives both forms as ``force=True (CLI:
---force)``: SDK users read it as it is, and the CLI keeps only the part in brackets (see
-:func:`cosmos.cli.output.cli_wording`). The SDK boundary (:mod:`cosmos.sdk._boundary`) turns each kind into the
-documented exception with one exhaustive ``match``:
+and what to do next. A message that names an option gives both forms, as in ``pass force=True
+(CLI: --force)``. SDK users read it as it is, and the CLI prints only the bracketed form (see
+:func:`cosmos.cli.output.cli_wording`).
+
+The SDK boundary (:mod:`cosmos.sdk._boundary`) turns each kind into the documented exception with
+one exhaustive ``match``:
 
     InvalidOption   -> cosmos.sdk.errors.InvalidOptionError  (ValueError; CLI exit 2)
     InvalidInput    -> cosmos.sdk.errors.InvalidInputError   (ValueError; CLI exit 3)
