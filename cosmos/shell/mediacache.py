@@ -79,8 +79,13 @@ def entry_key(kind: str, tool: Path, identity: str) -> str | None:
     return f"{_VERSION}|{kind}|{tool_identity}|{identity}"
 
 
+def _key_bytes(key: str) -> bytes:
+    # A file name that is not valid UTF-8 reaches Python as surrogate escapes; keep its bytes.
+    return key.encode("utf-8", "surrogateescape")
+
+
 def _entry_path(key: str) -> Path:
-    data = key.encode()
+    data = _key_bytes(key)
     return cache_folder() / _FOLDER / f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}.json"
 
 
@@ -93,7 +98,7 @@ def load(key: str) -> bytes | None:
     except OSError:
         return None
     header, _, output = stored.partition(b"\n")
-    return output if header == key.encode() else None
+    return output if header == _key_bytes(key) else None
 
 
 def store(key: str, output: bytes) -> None:
@@ -105,7 +110,7 @@ def store(key: str, output: bytes) -> None:
     path = _entry_path(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, key.encode() + b"\n" + output)
+        atomic_write_bytes(path, _key_bytes(key) + b"\n" + output)
         _prune(path.parent, keep=path)
     except OSError:
         pass  # an unwritable cache only costs the next probe

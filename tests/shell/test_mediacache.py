@@ -186,3 +186,16 @@ def test_uncached_probe_stores_nothing(media: MediaCache, tmp_path: Path, _own_c
     assert isinstance(probed, Success), probed
     assert len(digest) == 64
     assert _entries(_own_cache) == []
+
+
+def test_undecodable_file_name_cached(media: MediaCache, tmp_path: Path, _own_cache: Path) -> None:
+    folder = tmp_path / "in"
+    clip = media.copy(CLIP, folder, "clip.mp4")
+    odd = Path(os.fsdecode(os.fsencode(folder) + b"/caf\xe9 take 1.mp4"))
+    clip.rename(odd)
+    assert _probe_width(odd) == 160
+    assert len(_entries(_own_cache)) == 1
+    _new_process()
+    assert _probe_width(odd) == 160
+    packets = video_index(odd)
+    assert isinstance(packets, Success), packets
