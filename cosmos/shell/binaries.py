@@ -74,7 +74,7 @@ def _resolve(name: ToolName, env_value: str | None) -> Result[ResolvedTool, Tool
     if managed:
         return Success(ResolvedTool(name=name, path=managed[0], origin="managed"))
 
-    import shutil  # here, not at the top: shutil costs a probe answered from cache 2 ms
+    import shutil  # imported here: it adds 2 ms to a probe served from the media cache
 
     on_path = shutil.which(name)
     if on_path is not None:

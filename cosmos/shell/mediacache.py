@@ -11,7 +11,7 @@ and the CRC-32 of its first and last 64 KiB all match, and the ffprobe binary (p
 modification time) is the same too. The edge checksums catch an in-place edit that keeps the size
 and lands within the clock tick of the previous write, such as patching a header. Each entry
 starts with the full key text, checked on every read, so two keys that share a file name never
-mix. The module imports little (no hashlib, subprocess or logging) because a probe answered from
+mix. The module imports little (no hashlib, subprocess or logging) because a probe served from
 the cache is dominated by import time. Output is
 stored only when the file's identity is the same before and after ffprobe ran, so a recording
 that is still being written is never cached. ``COSMOS_NO_MEDIA_CACHE=1`` turns the cache off;

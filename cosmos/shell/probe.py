@@ -111,9 +111,12 @@ def _ffprobe_output(
 def ffprobe_output(
     path: Path, argv: tuple[str, ...], timeout_seconds: float | None, *, timeout_hint: str
 ) -> Result[bytes, ProbeFailed | ToolUnavailable]:
-    """Run the ffprobe ``argv`` on ``path`` and return its stdout, or the failure that names
-    the file, FFmpeg's stderr and what to do; ``timeout_hint`` says how to allow more time."""
-    from cosmos.shell.runner import run  # not needed when the cache answers
+    """Run the ffprobe ``argv`` on ``path`` and return its stdout.
+
+    A failure names the file, quotes FFmpeg's stderr and says what to do next. ``timeout_hint``
+    is the advice for allowing more time.
+    """
+    from cosmos.shell.runner import run  # imported here: a cache hit does not need it
 
     try:
         completed = run(argv, timeout_seconds=timeout_seconds)

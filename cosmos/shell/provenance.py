@@ -307,7 +307,7 @@ class VerifyReport:
 
 
 def _media_path(record: SidecarRecord) -> Path | None:
-    """Find the media of a sidecar where the sidecar says it is, relative to the sidecar's folder
+    """Find the media of a sidecar at the path it records, resolved against the sidecar's folder
     when it records a ``relpath``.
 
     The path as recorded is not tried as well: in a copied tree it names the original file, and

@@ -65,7 +65,7 @@ def remembered(binary: Path, fact: str, compute: Callable[[], T], kind: type[T])
         return entry.value
     value = compute()
     entries[key] = _Entry(value=value, stored_at=time.time())
-    # Imported here: a probe answered from the media cache needs cache_folder() only, and these
+    # Imported here: a probe served from the media cache needs cache_folder() only, and these
     # imports (hashlib through secrets, logging) would double its import time.
     import logging
 

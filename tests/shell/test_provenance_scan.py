@@ -49,12 +49,12 @@ def test_read_files_threads_match_serial(tmp_path: Path) -> None:
     threaded = list(read_files(paths, threads=4))
 
     assert len(threaded) == len(paths)
-    for path, one, many in zip(paths, serial, threaded, strict=True):
-        if isinstance(one, OSError):
-            assert type(many) is type(one)
-            assert many.filename == path
+    for path, from_serial, from_threads in zip(paths, serial, threaded, strict=True):
+        if isinstance(from_serial, OSError):
+            assert type(from_threads) is type(from_serial)
+            assert from_threads.filename == path
         else:
-            assert many == one == Path(path).read_bytes()
+            assert from_threads == from_serial == Path(path).read_bytes()
     assert isinstance(threaded[90], FileNotFoundError)
 
 
