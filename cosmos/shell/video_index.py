@@ -54,7 +54,9 @@ def _cached_index(
     def probe() -> Result[bytes, ProbeFailed | ToolUnavailable]:
         return _packet_listing(path, ffprobe, timeout_seconds)
 
-    return reuse_or_probe(path, ffprobe, "packets", probe, parse)
+    # The kind names the listed packet fields, so listings stored before offsets and sizes were
+    # listed are probed again rather than reused without them.
+    return reuse_or_probe(path, ffprobe, "packets-pos-size", probe, parse)
 
 
 def _packet_listing(

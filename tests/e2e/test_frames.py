@@ -13,9 +13,12 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from returns.result import Success
 
+from cosmos.core.ffmpeg import extract
 from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.video.plan import DecodePlan, DecodeWindow
 from cosmos.sdk.errors import BackendNotInstalledError, VideoDecodeError
@@ -25,8 +28,10 @@ from cosmos.sdk.video import (
     probe_video,
     probe_video_timeline,
 )
+from cosmos.shell import runner
 from cosmos.shell.decode import ffmpeg_cli
 from cosmos.shell.decode import pyav as pyav_backend
+from cosmos.shell.video_index import video_index
 from tests.media import set_display_rotation_90
 
 BACKENDS = ("ffmpeg-cli", "pyav", "torchcodec")
@@ -197,6 +202,140 @@ def test_both_decode_paths(
     path = cases[case]
     count = probe_video_timeline(path).frame_count
     _expect_identity(path, sorted({0, 7, count // 2, count - 1}), "ffmpeg-cli")
+
+
+def _windows_per_target(
+    targets: tuple[int, ...], index: PacketIndex, parallel: int = 1
+) -> DecodePlan:
+    """Plan one seek window per target, each from its keyframe, so windows overlap."""
+    del parallel  # the forced plans run as they are
+    windows = tuple(DecodeWindow(index.keyframe_at_or_before(t), (t,)) for t in targets)
+    return DecodePlan("windows", windows)
+
+
+@pytest.fixture(scope="module")
+def gop_cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Clips with a keyframe every 25 frames, in the containers and GOP structures that decide
+    whether several seek windows may share one FFmpeg process."""
+    folder = tmp_path_factory.mktemp("gop-frames")
+    src = ["-f", "lavfi", "-i", "testsrc2=size=192x108:rate=25", "-t", "4"]
+    x264 = ["-c:v", "libx264", "-preset", "medium", "-pix_fmt", "yuv420p", "-bf", "3", "-g", "25"]
+    paths = {
+        "open-gop": folder / "open-gop.mp4",
+        "bframes-ts": folder / "bframes.ts",
+        "hevc-cra": folder / "cra.mp4",
+        "rotated-gops": folder / "rotated.mp4",
+        "audio": folder / "audio.mp4",
+    }
+
+    _ffmpeg(*src, *x264, "-x264-params", "open-gop=1", str(paths["open-gop"]))
+    _ffmpeg(*src, *x264, "-output_ts_offset", "10", "-f", "mpegts", str(paths["bframes-ts"]))
+
+    _ffmpeg(
+        *src,
+        *("-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p"),
+        *("-x265-params", "log-level=error:keyint=25:open-gop=1", "-tag:v", "hvc1"),
+        str(paths["hevc-cra"]),
+    )
+
+    _ffmpeg(*src, *x264, str(paths["rotated-gops"]))
+    set_display_rotation_90(paths["rotated-gops"])
+
+    _ffmpeg(
+        *src,
+        *("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"),
+        *x264,
+        *("-c:a", "aac", "-shortest"),
+        str(paths["audio"]),
+    )
+    return paths
+
+
+# Whether several windows share one process: only MP4 whose keyframes are IDR pictures.
+SHARED_PROCESS = {
+    "bframes": True,
+    "editlist": True,
+    "ntsc": True,
+    "rotated-gops": True,
+    "audio": True,
+    "mpegts": False,
+    "bframes-ts": False,
+    "open-gop": False,
+    "hevc-cra": False,
+    "mkv": False,
+}
+
+
+@pytest.mark.parametrize("case", list(SHARED_PROCESS))
+def test_windows_share_process_when_safe(
+    cases: dict[str, Path],
+    gop_cases: dict[str, Path],
+    case: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    processes: list[tuple[str, ...]] = []
+    real_run_reading = runner.run_reading
+
+    def counting_run_reading(argv: tuple[str, ...], *args: Any, **kwargs: Any) -> Any:
+        processes.append(tuple(argv))
+        return real_run_reading(argv, *args, **kwargs)
+
+    monkeypatch.setattr(ffmpeg_cli, "plan_decode", _windows_per_target)
+    monkeypatch.setattr(ffmpeg_cli, "usable_cores", lambda: 1)
+    monkeypatch.setattr(ffmpeg_cli, "run_reading", counting_run_reading)
+    path = {**cases, **gop_cases}[case]
+    indexed = video_index(path)
+    assert isinstance(indexed, Success), indexed
+    index = indexed.unwrap()[1]
+    keyframes = [k for k in index.keyframe_positions if k > 0]
+    assert len(keyframes) >= 2
+    first, second = keyframes[:2]
+    count = index.frame_count
+    # Windows that start at the same keyframe, a target just before the next keyframe (an
+    # open-GOP leading picture, decoded after that keyframe), and the last frame.
+    indices = sorted({0, first, first + 1, first + 7, second - 1, second, second + 2, count - 1})
+    _expect_identity(path, indices, "ffmpeg-cli")
+
+    shared = [argv for argv in processes if "concat" in argv]
+    if SHARED_PROCESS[case]:
+        assert len(processes) == 1
+        assert len(shared) == 1
+    else:
+        assert shared == []
+        assert len(processes) >= len(indices) - 1
+
+
+def test_sparse_request_one_process(
+    cases: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    processes: list[tuple[str, ...]] = []
+    real_run_reading = runner.run_reading
+
+    def counting_run_reading(argv: tuple[str, ...], *args: Any, **kwargs: Any) -> Any:
+        processes.append(tuple(argv))
+        return real_run_reading(argv, *args, **kwargs)
+
+    monkeypatch.setattr(ffmpeg_cli, "usable_cores", lambda: 2)
+    monkeypatch.setattr(ffmpeg_cli, "run_reading", counting_run_reading)
+    _expect_identity(cases["bframes"], [3, 50, 97], "ffmpeg-cli")
+    assert len(processes) == 1
+    assert "concat" in processes[0]
+
+
+def test_short_shared_process_retried_per_window(
+    cases: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_build = extract.build_concat_argv
+
+    def one_frame_short(*args: Any, **kwargs: Any) -> tuple[str, ...]:
+        argv = list(real_build(*args, **kwargs))
+        position = argv.index("-frames:v") + 1
+        argv[position] = str(int(argv[position]) - 1)
+        return tuple(argv)
+
+    monkeypatch.setattr(ffmpeg_cli, "plan_decode", _windows_per_target)
+    monkeypatch.setattr(ffmpeg_cli, "build_concat_argv", one_frame_short)
+    _expect_identity(cases["editlist"], [0, 20, 30, 45, 49], "ffmpeg-cli")
 
 
 @pytest.fixture(scope="module")

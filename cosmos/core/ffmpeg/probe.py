@@ -22,7 +22,7 @@ SHOW_ENTRIES = (
     f"stream={_STREAM_ENTRIES}:stream_tags=rotate:stream_side_data=rotation"
     ":format=duration,format_name,start_time"
 )
-PACKET_ENTRIES = "packet=pts,duration,flags"
+PACKET_ENTRIES = "packet=pts,duration,flags,pos,size"
 
 
 def build_ffprobe_argv(ffprobe: str, source: Path, *, packets: bool = False) -> tuple[str, ...]:
@@ -89,6 +89,18 @@ class _Packet(msgspec.Struct, array_like=False):
     pts: int | None = None
     duration: int | None = None
     flags: str = ""
+    # ffprobe prints both as JSON strings.
+    pos: str | None = None
+    size: str | None = None
+
+    @property
+    def location(self) -> tuple[int, int] | None:
+        """Return the byte offset and size of the packet, or ``None`` when either is missing."""
+        offset = _parse_positive_int(self.pos)
+        size = _parse_positive_int(self.size)
+        if offset is None or size is None:
+            return None
+        return (offset, size)
 
 
 class _ProbeOutput(msgspec.Struct):
@@ -184,6 +196,7 @@ def parse_video_index(
         media.time_base,
         [(p.pts, p.duration, p.flags) for p in parsed.packets],
         start,
+        [p.location for p in parsed.packets],
     )
     if isinstance(index, Failure):
         return index

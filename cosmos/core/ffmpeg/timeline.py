@@ -20,7 +20,9 @@ class PacketIndex:
     ``pts`` has one PTS per frame the decoder outputs: packets flagged discard (edit-list
     pre-roll) produce no frame and are left out, and sorting by PTS undoes B-frame reordering.
     ``keyframe_positions`` are frame indices that start a GOP. ``format_start_seconds`` is the
-    container start time, which FFmpeg's input ``-ss`` counts from.
+    container start time, which FFmpeg's input ``-ss`` counts from. ``keyframe_locations``
+    contains the byte offset and size of each keyframe's packet, aligned with
+    ``keyframe_positions``, or is empty when the packet listing gave none.
     """
 
     time_base: Fraction
@@ -28,6 +30,7 @@ class PacketIndex:
     keyframe_positions: tuple[int, ...]
     last_frame_ticks: int
     format_start_seconds: float
+    keyframe_locations: tuple[tuple[int, int] | None, ...] = ()
 
     @property
     def frame_count(self) -> int:
@@ -48,14 +51,27 @@ class PacketIndex:
         position = bisect_right(self.keyframe_positions, index) - 1
         return self.keyframe_positions[position] if position >= 0 else 0
 
+    def keyframe_location(self, index: int) -> tuple[int, int] | None:
+        """Return the byte offset and size of the packet of keyframe ``index``, if known."""
+        position = bisect_right(self.keyframe_positions, index) - 1
+        if position < 0 or self.keyframe_positions[position] != index:
+            return None
+        if position >= len(self.keyframe_locations):
+            return None
+        return self.keyframe_locations[position]
+
 
 def build_packet_index(
     source: Path,
     time_base: Fraction | None,
     packets: Sequence[tuple[int | None, int | None, str]],
     format_start_seconds: float,
+    locations: Sequence[tuple[int, int] | None] = (),
 ) -> Result[PacketIndex, ProbeFailed]:
-    """Build the index from ``(pts, duration, flags)`` of each packet, in file order."""
+    """Build the index from ``(pts, duration, flags)`` of each packet, in file order.
+
+    ``locations`` contains each packet's byte offset and size in the same order, or is empty.
+    """
     if time_base is None:
         return Failure(
             ProbeFailed(
@@ -64,10 +80,14 @@ def build_packet_index(
                 "file may be damaged",
             )
         )
+    packet_locations = locations if len(locations) == len(packets) else [None] * len(packets)
     frames = sorted(
-        (pts, "K" in flags, duration or 0)
-        for pts, duration, flags in packets
-        if pts is not None and "D" not in flags
+        (
+            (pts, "K" in flags, duration or 0, location)
+            for (pts, duration, flags), location in zip(packets, packet_locations, strict=True)
+            if pts is not None and "D" not in flags
+        ),
+        key=lambda frame: (frame[0], frame[1], frame[2]),
     )
     if not frames:
         return Failure(
@@ -77,7 +97,8 @@ def build_packet_index(
                 "may be truncated or empty",
             )
         )
-    keyframes = tuple(i for i, (_, is_key, _) in enumerate(frames) if is_key) or (0,)
+    keyframes = tuple(i for i, (_, is_key, _, _) in enumerate(frames) if is_key) or (0,)
+    keyframe_locations = tuple(frames[i][3] for i in keyframes) if locations else ()
     last_duration = frames[-1][2]
     if last_duration <= 0 and len(frames) > 1:
         last_duration = frames[-1][0] - frames[-2][0]
@@ -88,5 +109,6 @@ def build_packet_index(
             keyframe_positions=keyframes,
             last_frame_ticks=max(1, last_duration),
             format_start_seconds=format_start_seconds,
+            keyframe_locations=keyframe_locations,
         )
     )

@@ -9,10 +9,22 @@ from typing import IO
 from returns.result import Failure, Result, Success
 
 from cosmos.core.errors import DecodeFailed, ToolUnavailable, stderr_tail
-from cosmos.core.ffmpeg.extract import build_full_scan_argv, build_window_argv
+from cosmos.core.ffmpeg.extract import (
+    build_concat_argv,
+    build_full_scan_argv,
+    build_window_argv,
+    ffconcat_can_name,
+)
+from cosmos.core.ffmpeg.paths import file_url
 from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.model.media import MediaFacts
-from cosmos.core.video.plan import DecodeWindow, decoder_threads, plan_decode
+from cosmos.core.video.keyframes import NAL_CODECS, NAL_LENGTH_BYTES, nal_unit_type, resets_decoder
+from cosmos.core.video.plan import (
+    DecodeWindow,
+    group_for_processes,
+    plan_decode,
+    process_threads,
+)
 from cosmos.shell.binaries import resolve_tool
 from cosmos.shell.decode import DecodeResult, usable_cores
 from cosmos.shell.runner import run_reading
@@ -62,6 +74,75 @@ def _run_window(
     return Success(frames)
 
 
+# Containers whose demuxers seek to the indexed keyframe at or before the requested time, so a
+# concat segment starts exactly at its window's keyframe, and whose packet offsets point at the
+# NAL units. MPEG-TS seeks by DTS to any packet and can land after the keyframe.
+# NOTE: Matroska also seeks to indexed keyframes, but ffprobe's offset of a Matroska packet is
+# that of its block header, which _nal_header_bytes does not parse, so MKV keeps a process per
+# window.
+_KEYFRAME_SEEKING_FORMATS = ("mov,mp4,m4a,3gp,3g2,mj2",)
+# ffmpeg drops a timestamp more than -dts_error_threshold (default 30 hours) from the expected
+# one, and the timestamps of consecutive segments are up to two stream lengths apart.
+_MAX_SHARED_LENGTH_SECONDS = 10 * 3600
+# Linux limits one argv string to 128 KiB, and the ffconcat script names the file once per window.
+_MAX_SCRIPT_URL_BYTES = 64 * 1024
+
+
+def _nal_header_bytes(path: Path, location: tuple[int, int]) -> list[int] | None:
+    """Read the first header byte of each NAL unit in the packet at ``location`` (offset, size),
+    or return ``None`` when its bytes are not NAL units with 4-byte lengths that fill it exactly."""
+    offset, size = location
+    headers: list[int] = []
+    try:
+        with path.open("rb") as handle:
+            position = 0
+            while position < size:
+                handle.seek(offset + position)
+                head = handle.read(NAL_LENGTH_BYTES + 1)
+                if len(head) < NAL_LENGTH_BYTES + 1:
+                    return None
+                length = int.from_bytes(head[:NAL_LENGTH_BYTES], "big")
+                if length == 0 or head[NAL_LENGTH_BYTES] & 0x80:
+                    return None
+                headers.append(head[NAL_LENGTH_BYTES])
+                position += NAL_LENGTH_BYTES + length
+    except OSError:
+        return None
+    return headers if position == size else None
+
+
+def _can_share_decoder(
+    path: Path,
+    facts: MediaFacts,
+    index: PacketIndex,
+    groups: tuple[tuple[DecodeWindow, ...], ...],
+) -> bool:
+    """Tell whether every group can run in one FFmpeg process through the concat demuxer.
+
+    The decoder is not flushed between segments, so each window after the first in a group must
+    start at an IDR picture, and the container must seek exactly to it.
+    """
+    codec = facts.probe.codec_name or ""
+    if (
+        facts.probe.format_name not in _KEYFRAME_SEEKING_FORMATS
+        or codec not in NAL_CODECS
+        or index.duration_seconds > _MAX_SHARED_LENGTH_SECONDS
+        or not ffconcat_can_name(path)
+        or len(file_url(path).encode("utf-8", "surrogateescape")) * max(map(len, groups))
+        > _MAX_SCRIPT_URL_BYTES
+    ):
+        return False
+    for group in groups:
+        for window in group[1:]:
+            location = index.keyframe_location(window.start_index)
+            headers = _nal_header_bytes(path, location) if location is not None else None
+            if headers is None:
+                return False
+            if not resets_decoder(codec, [nal_unit_type(codec, byte) for byte in headers]):
+                return False
+    return True
+
+
 def decode_with_ffmpeg_cli(
     path: Path,
     facts: MediaFacts,
@@ -71,10 +152,14 @@ def decode_with_ffmpeg_cli(
 ) -> DecodeResult:
     """Decode ``targets`` with a full scan or with seek windows, whichever is cheaper.
 
-    Windows run in parallel, one per core, and long ones are split at keyframes to keep every
-    core busy. When several run at once each FFmpeg gets decoder threads in proportion to its
-    share of the work. A window that comes back short (a container whose seek lands past the
-    keyframe) is decoded again from the start, so a seek problem costs time, never a wrong frame.
+    Small requests run in one FFmpeg process. When the decoding work is large, long windows are
+    split at keyframes and groups of windows run in parallel, one process per core, with decoder
+    threads in proportion to each group's share of the work. A process decodes its windows one
+    after another through the concat demuxer where that is safe (see :func:`_can_share_decoder`).
+    Otherwise every window gets its own process, as many at once as there are cores. A group or
+    window that comes back short (a container whose seek lands past the keyframe) is decoded
+    again window by window and then from the start, so a seek problem costs time, never a wrong
+    frame.
     """
     tool = resolve_tool("ffmpeg")
     if isinstance(tool, Failure):
@@ -83,8 +168,13 @@ def decode_with_ffmpeg_cli(
     frame_bytes = facts.probe.width * facts.probe.height * 3
     cores = usable_cores()
     windows = plan_decode(targets, index, parallel=cores).windows
-    workers = max(1, min(len(windows), cores))
-    threads = decoder_threads(windows, cores)
+    groups = group_for_processes(windows, cores)
+    if any(len(group) > 1 for group in groups) and not _can_share_decoder(
+        path, facts, index, groups
+    ):
+        groups = tuple((window,) for window in windows)
+    workers = max(1, min(len(groups), cores))
+    threads = process_threads(groups, cores)
 
     def full_scan(
         window_targets: tuple[int, ...], window_threads: int | None
@@ -99,16 +189,40 @@ def decode_with_ffmpeg_cli(
             return full_scan(window.targets, window_threads)
         argv = build_window_argv(ffmpeg, path, window, index, threads=window_threads)
         result = _run_window(argv, path, window.targets, frame_bytes, timeout_seconds)
-        if isinstance(result, Failure) and "timed out" not in result.failure().message:
+        if _worth_retrying(result):
             return full_scan(window.targets, window_threads)
         return result
 
+    def decode_group(
+        group: tuple[DecodeWindow, ...], group_threads: int | None
+    ) -> Result[list[bytes], DecodeFailed]:
+        if len(group) == 1:
+            return decode_window(group[0], group_threads)
+        argv = build_concat_argv(ffmpeg, path, group, index, threads=group_threads)
+        group_targets = tuple(target for window in group for target in window.targets)
+        result = _run_window(argv, path, group_targets, frame_bytes, timeout_seconds)
+        if not _worth_retrying(result):
+            return result
+        frames: list[bytes] = []
+        for window in group:
+            decoded = decode_window(window, group_threads)
+            if isinstance(decoded, Failure):
+                return decoded
+            frames.extend(decoded.unwrap())
+        return Success(frames)
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(decode_window, windows, threads))
+        results = list(pool.map(decode_group, groups, threads))
 
     decoded: dict[int, bytes] = {}
-    for window, result in zip(windows, results, strict=True):
+    for group, result in zip(groups, results, strict=True):
         if isinstance(result, Failure):
             return result
-        decoded.update(zip(window.targets, result.unwrap(), strict=True))
+        group_targets = [target for window in group for target in window.targets]
+        decoded.update(zip(group_targets, result.unwrap(), strict=True))
     return Success(decoded)
+
+
+def _worth_retrying(result: Result[list[bytes], DecodeFailed]) -> bool:
+    """Tell whether a failed decode may succeed another way: anything but a timeout."""
+    return isinstance(result, Failure) and "timed out" not in result.failure().message
