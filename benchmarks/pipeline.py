@@ -184,9 +184,10 @@ def _reference_argv(plan_path: Path, output: Path, faststart: bool) -> list[str]
         if flag in argv:
             position = argv.index(flag)
             del argv[position : position + (2 if flag == "-progress" else 1)]
-    if not faststart and "-movflags" in argv:
-        position = argv.index("-movflags")
-        del argv[position : position + 2]
+    for flag in ("-movflags", "-moov_size"):
+        if not faststart and flag in argv:
+            position = argv.index(flag)
+            del argv[position : position + 2]
     argv[-1] = str(output)
     return argv
 

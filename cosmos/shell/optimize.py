@@ -33,12 +33,14 @@ from cosmos.core.optimize.plan import (
     build_remux_plan,
     build_transcode_plan,
     check_output_names,
+    with_faststart_pass,
 )
 from cosmos.core.provenance.ids import make_run_id
 from cosmos.shell import fs
 from cosmos.shell.binaries import ResolvedTool, resolve_ffmpeg_and_ffprobe
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
 from cosmos.shell.hashing import sha256_file
+from cosmos.shell.mp4boxes import front_moov_written, remux_moov_reservation
 from cosmos.shell.probe import probe_and_hash, probe_media
 from cosmos.shell.runner import run
 
@@ -141,6 +143,7 @@ def _plan_all(
                 temporary=temporary,
                 facts=facts,
                 options=options,
+                moov_reservation=_moov_reservation(source, facts, options),
             )
             if isinstance(remux, Failure):
                 return remux
@@ -161,6 +164,25 @@ def _plan_all(
         )
         items.append(_Item(plan, facts, choice))
     return Success(items)
+
+
+def _moov_reservation(source: Path, facts: MediaFacts, options: ResolvedOptimize) -> int | None:
+    """Size the front moov space of a fast-start remux from the source's own moov.
+
+    Only an MP4 or MOV source has one. Other containers get ``None``, so FFmpeg moves the moov
+    with a second pass over the output.
+    """
+    # NOTE: a Matroska or MPEG-TS source could be sized from its packet count, but counting
+    # needs an ffprobe pass over the whole file. Such a source takes the second pass instead.
+    if not options.faststart or "mov" not in (facts.probe.format_name or "").split(","):
+        return None
+    try:
+        return remux_moov_reservation(source)
+    except OSError as error:
+        logger.info(
+            "cannot read the moov box of %s (%s); using -movflags +faststart", source, error
+        )
+        return None
 
 
 def _check_inputs(videos: list[Path]) -> Result[list[Path], InvalidInput]:
@@ -344,6 +366,63 @@ def _run_plan(
     return None
 
 
+def _run_with_retries(
+    item: _Item,
+    *,
+    ffmpeg: ResolvedTool,
+    settings: ResolvedOptimize,
+    number: int,
+    total: int,
+    progress: OptimizeProgressCallback | None,
+) -> tuple[_Item, str | None]:
+    """Run one plan, and run it again where a second try can succeed.
+
+    An automatically chosen hardware encoder that fails is replaced by libx264. A remux whose
+    moov did not fit its reserved space is run again with ``-movflags +faststart``. Returns the
+    item that ran last and its failure reason, or ``None`` on success.
+    """
+    plan = item.plan
+    reason = _run_plan(item, number, total, progress)
+    auto_hardware = (
+        reason is not None
+        and settings.encoder is None
+        and item.choice is not None
+        and item.choice.encoder != SOFTWARE_ENCODER
+    )
+    # auto_hardware already implies the repeated checks, which narrow the types for mypy.
+    if auto_hardware and item.choice is not None and reason is not None:
+        logger.warning("%s failed on %s; retrying once with libx264", plan.encoder, plan.source)
+        choice = item.choice.software_retry(item.choice.encoder, reason)
+        fs.remove_quietly(plan.temporary)
+        plan = build_transcode_plan(
+            ffmpeg=str(ffmpeg.path),
+            source=plan.source,
+            output=plan.output,
+            temporary=plan.temporary,
+            facts=item.facts,
+            options=settings,
+            encoder=SOFTWARE_ENCODER,
+        )
+        item = _Item(plan, item.facts, choice)
+        reason = _run_plan(item, number, total, progress)
+    overflowed = (
+        reason is None
+        and plan.reserved_moov_bytes is not None
+        and not front_moov_written(plan.temporary)
+    )
+    if overflowed:
+        logger.warning(
+            "the moov box of %s did not fit the %s bytes reserved for it; remuxing again with "
+            "-movflags +faststart, which moves it with a second pass",
+            plan.source,
+            plan.reserved_moov_bytes,
+        )
+        fs.remove_quietly(plan.temporary)
+        item = _Item(with_faststart_pass(plan), item.facts, item.choice)
+        reason = _run_plan(item, number, total, progress)
+    return item, reason
+
+
 def _optimize_one(
     item: _Item,
     *,
@@ -367,31 +446,15 @@ def _optimize_one(
         source_hash = pool.submit(sha256_file, plan.source)
         source_clip_id = pool.submit(_source_artifact_id, plan.source)
         try:
-            reason = _run_plan(item, number, total, progress)
-            auto_hardware = (
-                reason is not None
-                and settings.encoder is None
-                and item.choice is not None
-                and item.choice.encoder != SOFTWARE_ENCODER
+            item, reason = _run_with_retries(
+                item,
+                ffmpeg=ffmpeg,
+                settings=settings,
+                number=number,
+                total=total,
+                progress=progress,
             )
-            # auto_hardware already implies the repeated checks, which narrow the types for mypy.
-            if auto_hardware and item.choice is not None and reason is not None:
-                logger.warning(
-                    "%s failed on %s; retrying once with libx264", plan.encoder, plan.source
-                )
-                choice = item.choice.software_retry(item.choice.encoder, reason)
-                fs.remove_quietly(plan.temporary)
-                plan = build_transcode_plan(
-                    ffmpeg=str(ffmpeg.path),
-                    source=plan.source,
-                    output=plan.output,
-                    temporary=plan.temporary,
-                    facts=item.facts,
-                    options=settings,
-                    encoder=SOFTWARE_ENCODER,
-                )
-                item = _Item(plan, item.facts, choice)
-                reason = _run_plan(item, number, total, progress)
+            plan = item.plan
             if reason is None:
                 checked, output_sha = probe_and_hash(plan.temporary)
                 if isinstance(checked, Failure):

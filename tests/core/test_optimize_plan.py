@@ -11,7 +11,13 @@ from syrupy.assertion import SnapshotAssertion
 
 from cosmos.core.model.media import MediaFacts, VideoProbe
 from cosmos.core.optimize.options import OptimizeOptions, resolve_optimize_options
-from cosmos.core.optimize.plan import build_remux_plan, build_transcode_plan, check_output_names
+from cosmos.core.optimize.plan import (
+    OptimizePlan,
+    build_remux_plan,
+    build_transcode_plan,
+    check_output_names,
+    with_faststart_pass,
+)
 
 SOURCE = Path("/media/field/clip.mov")
 OUTPUT = Path("/web/clip_optimized.mp4")
@@ -99,6 +105,57 @@ def test_remux_argv(snapshot_txt: SnapshotAssertion) -> None:
     ).unwrap()
     assert plan.dropped_streams == ("stream 2 (data bin_data)",)
     assert "\n".join(plan.argv) + "\n" == snapshot_txt
+
+
+def test_remux_argv_with_moov_reservation(snapshot_txt: SnapshotAssertion) -> None:
+    options = resolve_optimize_options(OptimizeOptions(), None).unwrap()
+    plan = build_remux_plan(
+        ffmpeg="ffmpeg",
+        source=SOURCE,
+        output=OUTPUT,
+        temporary=TEMPORARY,
+        facts=_facts(),
+        options=options,
+        moov_reservation=29830,
+    ).unwrap()
+    assert plan.reserved_moov_bytes == 29830
+    assert "-movflags" not in plan.argv
+    assert "\n".join(plan.argv) + "\n" == snapshot_txt
+
+
+def test_remux_reservation_needs_faststart() -> None:
+    options = resolve_optimize_options(OptimizeOptions(faststart=False), None).unwrap()
+    plan = build_remux_plan(
+        ffmpeg="ffmpeg",
+        source=SOURCE,
+        output=OUTPUT,
+        temporary=TEMPORARY,
+        facts=_facts(),
+        options=options,
+        moov_reservation=29830,
+    ).unwrap()
+    assert plan.reserved_moov_bytes is None
+    assert "-moov_size" not in plan.argv
+    assert "-movflags" not in plan.argv
+
+
+def test_faststart_pass_replaces_reservation() -> None:
+    options = resolve_optimize_options(OptimizeOptions(), None).unwrap()
+
+    def remux(reservation: int | None) -> OptimizePlan:
+        return build_remux_plan(
+            ffmpeg="ffmpeg",
+            source=SOURCE,
+            output=OUTPUT,
+            temporary=TEMPORARY,
+            facts=_facts(),
+            options=options,
+            moov_reservation=reservation,
+        ).unwrap()
+
+    second_pass = remux(None)
+    assert with_faststart_pass(remux(29830)) == second_pass
+    assert with_faststart_pass(second_pass) == second_pass
 
 
 def test_remux_rejects_prores() -> None:

@@ -3,6 +3,7 @@ checked before any work, encoder fallback is recorded."""
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import pytest
 from cosmos.core.model.documents import OptimizedDocument, OptimizeDryRunPlan, OptimizeRunDocument
 from cosmos.sdk.errors import OutputExistsError, ToolNotFoundError
 from cosmos.sdk.optimize import OptimizeOptions, optimize, optimize_run
+from cosmos.sdk.provenance import sha256_file
 from cosmos.sdk.video import probe_video
+from cosmos.shell import optimize as optimize_shell
 from tests.helpers import CliRunner
 from tests.media import probe_streams, top_level_boxes
 
@@ -32,6 +35,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "fast": folder / "fast.mp4",
         "pcm": folder / "pcm.mkv",
         "hd": folder / "hd.mp4",
+        "fragmented": folder / "fragmented.mp4",
     }
     _ffmpeg(*video, *audio, "-t", "2", *x264, "-c:a", "aac", str(paths["late"]))
     _ffmpeg(*video, "-t", "1", *x264, "-movflags", "+faststart", str(paths["fast"]))
@@ -49,6 +53,8 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "aac",
         str(paths["hd"]),
     )
+    fragmented = ["-movflags", "+frag_keyframe+empty_moov"]
+    _ffmpeg(*video, "-t", "2", *x264, "-g", "25", *fragmented, str(paths["fragmented"]))
     return paths
 
 
@@ -76,6 +82,66 @@ def test_remux_moves_moov_first(sources: dict[str, Path], tmp_path: Path) -> Non
     assert sidecar.mode == "remux"
     assert sidecar.encode.impl == "copy"
     assert sidecar.transform.crf is None
+
+
+def _planned_argv(source: Path, folder: Path) -> list[str]:
+    optimize([source], folder, options=OptimizeOptions(dry_run=True))
+    plan = msgspec.json.decode(
+        (folder / "cosmos_optimize_dry_run.json").read_bytes(), type=OptimizeDryRunPlan
+    )
+    return plan.commands[0].argv
+
+
+def test_remux_writes_moov_into_reserved_space(sources: dict[str, Path], tmp_path: Path) -> None:
+    argv = _planned_argv(sources["late"], tmp_path / "plan")
+    assert "-moov_size" in argv
+    assert "-movflags" not in argv
+    (output,) = optimize([sources["late"]], tmp_path / "out")
+    # The unused part of the reservation is a free box between the moov and the media data.
+    assert top_level_boxes(output)[:3] == ["ftyp", "moov", "free"]
+    assert _framemd5(output) == _framemd5(sources["late"])
+    assert _sidecar(output).output.sha256 == sha256_file(output)
+
+
+def test_remux_twice_identical(sources: dict[str, Path], tmp_path: Path) -> None:
+    (first,) = optimize([sources["late"]], tmp_path / "first")
+    (second,) = optimize([sources["late"]], tmp_path / "second")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_remux_moov_overflow_second_pass(
+    sources: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # 64 bytes cannot hold any moov, so FFmpeg writes it over the media data and exits with 0.
+    monkeypatch.setattr(optimize_shell, "remux_moov_reservation", lambda source: 64)
+    with caplog.at_level(logging.WARNING, logger="cosmos.optimize"):
+        (output,) = optimize([sources["late"]], tmp_path / "overflow")
+    assert "did not fit the 64 bytes reserved" in caplog.text
+    boxes = top_level_boxes(output)
+    assert boxes.index("moov") < boxes.index("mdat")
+    assert _framemd5(output) == _framemd5(sources["late"])
+    assert _sidecar(output).output.sha256 == sha256_file(output)
+    monkeypatch.setattr(optimize_shell, "remux_moov_reservation", lambda source: None)
+    (second_pass,) = optimize([sources["late"]], tmp_path / "second-pass")
+    assert output.read_bytes() == second_pass.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["pcm", "fragmented"])
+def test_remux_second_pass_without_moov_size(
+    name: str, sources: dict[str, Path], tmp_path: Path
+) -> None:
+    # Matroska has no moov to size the reservation from, and a fragmented MP4's moov lists no
+    # samples.
+    argv = _planned_argv(sources[name], tmp_path / "plan")
+    assert argv[argv.index("-movflags") + 1] == "+faststart"
+    assert "-moov_size" not in argv
+    (output,) = optimize([sources[name]], tmp_path / "out")
+    boxes = top_level_boxes(output)
+    assert boxes.index("moov") < boxes.index("mdat")
+    assert _framemd5(output) == _framemd5(sources[name])
 
 
 def test_remux_already_faststart(sources: dict[str, Path], tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from returns.result import Failure, Result, Success
@@ -59,7 +59,11 @@ def check_output_names(
 
 @dataclass(frozen=True, slots=True)
 class OptimizePlan:
-    """One input's optimize: the argv, what was kept and dropped, and the encoder."""
+    """One input's optimize: the argv, what was kept and dropped, and the encoder.
+
+    ``reserved_moov_bytes`` is the ``-moov_size`` of a remux that writes the moov at the front in
+    one pass, or ``None`` when the argv has ``-movflags +faststart`` or no fast start at all.
+    """
 
     source: Path
     output: Path
@@ -69,6 +73,7 @@ class OptimizePlan:
     encoder: str | None
     filtergraph: str | None
     dropped_streams: tuple[str, ...]
+    reserved_moov_bytes: int | None = None
 
 
 def _stream_maps(facts: MediaFacts, copy_audio_only: bool) -> tuple[list[str], list[str], bool]:
@@ -98,8 +103,14 @@ def build_remux_plan(
     temporary: Path,
     facts: MediaFacts,
     options: ResolvedOptimize,
+    moov_reservation: int | None = None,
 ) -> Result[OptimizePlan, InvalidInput]:
-    """Copy the first video stream and the MP4-compatible audio into MP4."""
+    """Copy the first video stream and the MP4-compatible audio into MP4.
+
+    With ``options.faststart``, a ``moov_reservation`` (bytes) makes FFmpeg write the moov into
+    space left at the front (``-moov_size``). Without one, FFmpeg moves the moov with a second
+    pass over the file (``-movflags +faststart``).
+    """
     codec = facts.probe.codec_name or "unknown"
     if codec not in MP4_VIDEO_COPY:
         return Failure(
@@ -113,10 +124,32 @@ def build_remux_plan(
     argv = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-i", file_url(source), *maps, "-c", "copy"]
     if codec == "hevc":
         argv += ["-tag:v", "hvc1"]
-    argv += _muxer_args(options, temporary)
+    reserved = moov_reservation if options.faststart else None
+    argv += _muxer_args(options, temporary, reserved)
     return Success(
-        OptimizePlan(source, output, temporary, tuple(argv), "remux", None, None, tuple(dropped))
+        OptimizePlan(
+            source,
+            output,
+            temporary,
+            tuple(argv),
+            "remux",
+            None,
+            None,
+            tuple(dropped),
+            reserved,
+        )
     )
+
+
+def with_faststart_pass(plan: OptimizePlan) -> OptimizePlan:
+    """Replace the ``-moov_size`` of ``plan`` with ``-movflags +faststart``, for a remux whose
+    moov did not fit the space reserved for it."""
+    if plan.reserved_moov_bytes is None:
+        return plan
+    argv = list(plan.argv)
+    position = argv.index("-moov_size")
+    argv[position : position + 2] = ["-movflags", "+faststart"]
+    return replace(plan, argv=tuple(argv), reserved_moov_bytes=None)
 
 
 def transcode_filtergraph(options: ResolvedOptimize, encoder: str) -> str:
@@ -159,15 +192,19 @@ def build_transcode_plan(
             argv += ["-c:a", "aac", "-b:a", AAC_BITRATE]
             if profile is not None and profile.bitexact:
                 argv += ["-flags:a", "+bitexact"]
-    argv += _muxer_args(options, temporary)
+    argv += _muxer_args(options, temporary, None)
     return OptimizePlan(
         source, output, temporary, tuple(argv), "transcode", encoder, filtergraph, tuple(dropped)
     )
 
 
-def _muxer_args(options: ResolvedOptimize, temporary: Path) -> list[str]:
+def _muxer_args(
+    options: ResolvedOptimize, temporary: Path, moov_reservation: int | None
+) -> list[str]:
     args: list[str] = []
-    if options.faststart:
+    if moov_reservation is not None:
+        args += ["-moov_size", str(moov_reservation)]
+    elif options.faststart:
         args += ["-movflags", "+faststart"]
     args += bitexact_muxer_args(options.profile)
     args += ["-progress", "pipe:1", "-nostats", "-f", "mp4", file_url(temporary)]
