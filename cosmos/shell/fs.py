@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +16,12 @@ if TYPE_CHECKING:
 
 
 def random_token() -> str:
-    """Return 8 random hex characters for temporary names and run ids."""
-    return secrets.token_hex(4)
+    """Return 8 random hex characters for temporary names and run ids.
+
+    ``secrets.token_hex`` calls ``os.urandom`` too, but importing ``secrets`` would add about
+    1.4 ms to every command's start on the 2-core benchmark machine.
+    """
+    return os.urandom(4).hex()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
