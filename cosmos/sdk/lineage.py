@@ -25,7 +25,7 @@ from cosmos.core.provenance.lineage import (
 from cosmos.sdk._boundary import unwrap_or_raise
 from cosmos.sdk.errors import InvalidInputError
 from cosmos.shell.fs import atomic_write_text
-from cosmos.shell.provenance import collector_paused, scan
+from cosmos.shell.provenance import collector_paused, iter_heads
 
 
 class LineageIndex:
@@ -103,9 +103,9 @@ def build_index(*dirs: str | Path) -> LineageIndex:
             raise InvalidInputError(
                 f"{root} does not exist or is not a folder; pass output folders"
             )
+    malformed: list[str] = []
     with collector_paused():
-        found = scan(roots)
-        graph = build_graph((record.head for record in found.records), found.malformed)
+        graph = build_graph(iter_heads(roots, malformed), malformed)
         index = LineageIndex(graph.nodes, graph.edges, graph.warnings)
         index._adopt(graph)
         return index

@@ -13,6 +13,7 @@ from cosmos.core.provenance.lineage import (
     build_graph,
     chain,
     downstream,
+    graph_to_dict,
     resolve_identifier,
     tree,
     upstream,
@@ -135,13 +136,24 @@ def test_same_stage_cycle_warns() -> None:
     assert graph.warnings == ["cycle in lineage edges among 111111111111, 222222222222"]
 
 
-def test_edges_sorted_and_shared() -> None:
+def test_edges_in_head_order_and_shared() -> None:
     graph = build_graph(HEADS)
-    assert [(e.source, e.target) for e in graph.edges] == sorted(
-        [(CLIP, VIEW), (VIEW, OPT_VIEW), (CLIP, OPT_CLIP)]
-    )
+    assert [(e.source, e.target) for e in graph.edges] == [
+        (VIEW, OPT_VIEW),
+        (CLIP, VIEW),
+        (CLIP, OPT_CLIP),
+    ]
     for edge in graph.edges:
         assert edge.source is graph.nodes[edge.source].sha256
+
+
+def test_document_edges_sorted() -> None:
+    forward = graph_to_dict(build_graph(HEADS))
+    backward = graph_to_dict(build_graph(list(reversed(HEADS))))
+    assert forward["edges"] == backward["edges"]
+    assert [(e["source"], e["target"]) for e in forward["edges"]] == sorted(
+        [(CLIP, VIEW), (VIEW, OPT_VIEW), (CLIP, OPT_CLIP)]
+    )
 
 
 def test_hand_filled_graph_two_parents() -> None:
@@ -169,20 +181,35 @@ def test_graph_objects_skip_collector() -> None:
     }
 
 
-def test_sorted_lookups_match_tables() -> None:
+def test_prebuilt_lookups_match_tables() -> None:
     heads = [_head("clip", f"clip-{n}", f"{n:064x}", "f" * 64) for n in range(40)]
     heads += [_head("view", f"view-{n}", f"{1000 + n:064x}", f"{n % 7:064x}") for n in range(60)]
     heads += [
         _head("optimized", f"opt-{n}", f"{2000 + n:064x}", f"{1000 + n:064x}") for n in range(60)
     ]
     built = build_graph(heads)
-    assert built.edges_by_source
     by_hand = LineageGraph(nodes=dict(built.nodes), edges=list(built.edges))
-    assert not by_hand.edges_by_source
+    assert built._children is not None
+    assert by_hand._children is None
     for sha in built.nodes:
         assert list(built.children_of(sha)) == list(by_hand.children_of(sha))
         assert list(built.parents_of(sha)) == list(by_hand.parents_of(sha))
     assert len(built.children_of(f"{3:064x}")) == 9
+
+
+def test_duplicate_sha_keeps_first_and_its_edge() -> None:
+    heads = [
+        _head("clip", "clip-c-aaaa", CLIP, "f" * 64),
+        _head("view", "view-first", VIEW, CLIP),
+        _head("view", "view-again", VIEW, OPT_CLIP),
+    ]
+    graph = build_graph(heads)
+    assert graph.nodes[VIEW].id == "view-first"
+    assert [(e.source, e.target) for e in graph.edges] == [(CLIP, VIEW)]
+    assert graph.warnings == [
+        f"duplicate sha256 {VIEW[:12]}: /out/view-again.json repeats /out/view-first.json; "
+        "keeping the first"
+    ]
 
 
 def test_edges_added_after_build_are_seen() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cosmos.shell import provenance
-from cosmos.shell.provenance import page_cached, read_file, read_files, scan
+from cosmos.shell.provenance import iter_heads, page_cached, read_file, read_files, scan
 
 
 def _write_sidecar(path: Path, kind: str, number: int, source: str | None) -> None:
@@ -45,8 +45,9 @@ def test_read_files_threads_match_serial(tmp_path: Path) -> None:
     paths.insert(40, str(large))
     paths.insert(90, str(tmp_path / "missing"))
 
-    serial = list(read_files(paths, threads=1))
-    threaded = list(read_files(paths, threads=4))
+    files = [os.path.split(path) for path in paths]
+    serial = list(read_files(files, threads=1))
+    threaded = list(read_files(files, threads=4))
 
     assert len(threaded) == len(paths)
     for path, from_serial, from_threads in zip(paths, serial, threaded, strict=True):
@@ -56,6 +57,28 @@ def test_read_files_threads_match_serial(tmp_path: Path) -> None:
         else:
             assert from_threads == from_serial == Path(path).read_bytes()
     assert isinstance(threaded[90], FileNotFoundError)
+
+
+def test_read_files_folder_missing(tmp_path: Path) -> None:
+    present = tmp_path / "present.json"
+    present.write_bytes(b"{}")
+    files = [(str(tmp_path / "gone"), "a.json"), (str(tmp_path), "present.json")]
+
+    missing, found = read_files(files, threads=1)
+
+    assert isinstance(missing, FileNotFoundError)
+    assert missing.filename == str(tmp_path / "gone" / "a.json")
+    assert found == b"{}"
+
+
+def test_read_file_in_open_folder(tmp_path: Path) -> None:
+    (tmp_path / "inside.json").write_bytes(b"[1]")
+    folder_fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        assert read_file("inside.json", folder_fd) == b"[1]"
+        assert isinstance(read_file("absent.json", folder_fd), FileNotFoundError)
+    finally:
+        os.close(folder_fd)
 
 
 def test_read_file_reports_oserror(tmp_path: Path) -> None:
@@ -80,6 +103,18 @@ def test_scan_threads_match_serial(tmp_path: Path) -> None:
         "broken.mp4.cosmos_clip.v1.json",
         "empty.mp4.cosmos_optimized.v1.json",
     ]
+
+
+def test_iter_heads_match_scan(tmp_path: Path) -> None:
+    _mixed_tree(tmp_path)
+    found = scan([tmp_path], threads=1)
+    malformed: list[str] = []
+
+    heads = list(iter_heads([tmp_path], malformed, threads=8))
+
+    assert heads == [record.head for record in found.records]
+    assert malformed == found.malformed
+    assert len(malformed) == 3
 
 
 def test_scan_keeps_walk_order(tmp_path: Path) -> None:
@@ -119,7 +154,8 @@ def test_page_cached_after_eviction(tmp_path: Path) -> None:
         file = tmp_path / f"s{number}.json"
         file.write_bytes(b"{}" * 100)
         paths.append(str(file))
-    assert page_cached(paths) is True
+    files = [os.path.split(path) for path in paths]
+    assert page_cached(files) is True
 
     for path in paths:
         descriptor = os.open(path, os.O_RDONLY)
@@ -129,9 +165,9 @@ def test_page_cached_after_eviction(tmp_path: Path) -> None:
         finally:
             os.close(descriptor)
 
-    assert page_cached(paths) is False
+    assert page_cached(files) is False
     assert [read_file(path) for path in paths] == [b"{}" * 100] * 40
-    assert page_cached(paths) is True
+    assert page_cached(files) is True
 
 
 def test_page_cached_empty_list() -> None:

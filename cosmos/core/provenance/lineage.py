@@ -7,11 +7,10 @@ cycle never recurses forever.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import msgspec
 from returns.result import Failure, Result, Success
@@ -78,23 +77,21 @@ def node_order(node: Node) -> tuple[int, str, str]:
 class LineageGraph:
     """Nodes by sha256, edges, and the warnings met while building.
 
-    ``edges_by_source`` is true when ``edges`` are sorted by source, as :func:`build_graph` leaves
-    them, so children are found by binary search instead of a table over every edge.
+    :func:`build_graph` fills the parents and children tables as it makes the edges, so the
+    first query after a build does not wait for a pass over every edge.
     """
 
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    edges_by_source: bool = False
     _parents: dict[str, Sequence[str]] | None = None
     _children: dict[str, Sequence[str]] | None = None
-    # The edge count the prebuilt lookups describe; edges added by hand afterwards drop them.
+    # The edge count the prebuilt tables describe; edges added by hand afterwards drop them.
     _built_edges: int | None = None
 
     def _drop_stale_lookups(self) -> None:
         if self._built_edges is not None and self._built_edges != len(self.edges):
             self._parents = self._children = self._built_edges = None
-            self.edges_by_source = False
 
     def parents(self) -> dict[str, Sequence[str]]:
         """Sources of each sha256; built on first use, so keep edges unchanged afterwards."""
@@ -118,19 +115,7 @@ class LineageGraph:
 
     def children_of(self, sha: str) -> Sequence[str]:
         self._drop_stale_lookups()
-        if not self.edges_by_source:
-            return self.children().get(sha, ())
-        edges = self.edges
-        position = bisect_left(edges, sha, key=_edge_source)
-        found: list[str] = []
-        while position < len(edges) and edges[position].source == sha:
-            found.append(edges[position].target)
-            position += 1
-        return found
-
-
-def _edge_source(edge: Edge) -> str:
-    return edge.source
+        return self.children().get(sha, ())
 
 
 def _adjacency(keys: list[str], values: list[str]) -> dict[str, Sequence[str]]:
@@ -146,35 +131,47 @@ def _adjacency(keys: list[str], values: list[str]) -> dict[str, Sequence[str]]:
     return dict(grouped)
 
 
-def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> LineageGraph:
-    """Build the graph from sidecar heads; ``malformed`` lists sidecars that could not be read."""
-    graph = LineageGraph()
-    graph.warnings += [f"malformed sidecar skipped: {path}" for path in malformed]
-    nodes = graph.nodes
-    derived: list[tuple[SidecarHead, str]] = []
-    for head in heads:
-        node = Node(
-            head.artifact_id,
-            KIND_STAGE[head.kind],
-            head.output_sha256,
-            head.output_path,
-            head.sidecar,
-        )
-        existing = nodes.setdefault(head.output_sha256, node)
-        if existing is not node:
-            graph.warnings.append(
-                f"duplicate sha256 {head.output_sha256[:12]}: {head.sidecar} repeats "
-                f"{existing.sidecar}; keeping the first"
-            )
-        elif head.source_sha256:
-            derived.append((head, head.source_sha256))
+def _node(head: SidecarHead) -> Node:
+    return Node(
+        head.artifact_id, KIND_STAGE[head.kind], head.output_sha256, head.output_path, head.sidecar
+    )
 
-    pairs: list[tuple[str, str]] = []
-    # Each derived artifact has one source, so the parents table is filled here at the cost of
-    # one insert per edge, and the first query after a build does not wait for it.
+
+def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> LineageGraph:
+    """Build the graph from sidecar heads; ``malformed`` lists sidecars that could not be read.
+
+    ``malformed`` is read after ``heads`` is consumed, so a scanner may fill it while it yields
+    the heads. Edges keep the order of ``heads``. Each artifact has at most one source, and a
+    repeated sha256 keeps its first sidecar, so no edge repeats.
+    """
+    graph = LineageGraph()
+    heads = list(heads)
+    graph.warnings += [f"malformed sidecar skipped: {path}" for path in malformed]
+    made = [_node(head) for head in heads]
+    # One C-level call builds the table when every sha256 is distinct, the usual case.
+    nodes = graph.nodes = dict(zip([node.sha256 for node in made], made, strict=True))
+    if len(nodes) < len(made):
+        nodes.clear()
+        kept: list[SidecarHead] = []
+        for head, node in zip(heads, made, strict=True):
+            existing = nodes.setdefault(node.sha256, node)
+            if existing is node:
+                kept.append(head)
+            else:
+                graph.warnings.append(
+                    f"duplicate sha256 {node.sha256[:12]}: {head.sidecar} repeats "
+                    f"{existing.sidecar}; keeping the first"
+                )
+        heads = kept
+
+    edges: list[Edge] = []
     parents: dict[str, Sequence[str]] = {}
+    children: dict[str, list[str]] = {}
     rising = True
-    for head, source in derived:
+    for head in heads:
+        source = head.source_sha256
+        if not source:
+            continue
         parent = nodes.get(source)
         if parent is None:
             if head.kind != "clip":
@@ -185,30 +182,24 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
             continue
         # The edge uses the parent's own sha256 string, not the copy decoded from this sidecar,
         # so every edge shares the strings of its two nodes.
-        pairs.append((parent.sha256, head.output_sha256))
-        parents[head.output_sha256] = (parent.sha256,)
+        source, target = parent.sha256, head.output_sha256
+        edges.append(Edge(source, target))
+        parents[target] = (source,)
+        products = children.get(source)
+        if products is None:
+            children[source] = [target]
+        else:
+            products.append(target)
         rising = rising and STAGE_ORDER[parent.stage] < STAGE_ORDER[KIND_STAGE[head.kind]]
-    graph.edges = _sorted_unique_edges(pairs)
-    graph.edges_by_source = True
+    graph.edges = edges
     graph._parents = parents
-    graph._built_edges = len(graph.edges)
+    graph._children = cast("dict[str, Sequence[str]]", children)
+    graph._built_edges = len(edges)
     if not rising:
         # Walking a cycle returns to its start stage, so a cycle needs at least one edge that
         # does not go to a later stage. Only then is there something to look for.
         graph.warnings += _cycle_warnings(graph)
     return graph
-
-
-def _sorted_unique_edges(pairs: list[tuple[str, str]]) -> list[Edge]:
-    """Return one edge per distinct ``(source, target)`` pair, sorted by source, then target."""
-    pairs.sort()
-    edges: list[Edge] = []
-    previous: tuple[str, str] | None = None
-    for pair in pairs:
-        if pair != previous:
-            edges.append(Edge(pair[0], pair[1]))
-            previous = pair
-    return edges
 
 
 def _cycle_warnings(graph: LineageGraph) -> list[str]:
@@ -314,6 +305,10 @@ def resolve_identifier(graph: LineageGraph, identifier: str) -> Result[str, Inva
     )
 
 
+def _edge_key(edge: Edge) -> tuple[str, str]:
+    return edge.source, edge.target
+
+
 def graph_to_dict(graph: LineageGraph) -> dict[str, Any]:
     nodes = sorted(graph.nodes.values(), key=node_order)
     return {
@@ -321,6 +316,7 @@ def graph_to_dict(graph: LineageGraph) -> dict[str, Any]:
         "node_count": len(nodes),
         "edge_count": len(graph.edges),
         "nodes": [n.to_dict() for n in nodes],
-        "edges": [e.to_dict() for e in graph.edges],
+        # Sorted, so the document does not depend on the order the folders were walked in.
+        "edges": [e.to_dict() for e in sorted(graph.edges, key=_edge_key)],
         "warnings": list(graph.warnings),
     }
