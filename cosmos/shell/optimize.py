@@ -27,6 +27,7 @@ from cosmos.core.errors import (
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
 from cosmos.core.model.documents import EnvInfo, OptimizeInputRecord, OptimizeOutcome
 from cosmos.core.model.media import MediaFacts
+from cosmos.core.optimize.checks import check_output_length
 from cosmos.core.optimize.options import OptimizeOptions, ResolvedOptimize, resolve_optimize_options
 from cosmos.core.optimize.plan import (
     OptimizePlan,
@@ -463,8 +464,12 @@ def _optimize_one(
                         f"{checked.failure().message}"
                     )
                 else:
-                    output_facts = checked.unwrap()
-                    plan.temporary.replace(plan.output)
+                    complete = check_output_length(item.facts, checked.unwrap())
+                    if isinstance(complete, Failure):
+                        reason = complete.failure().message
+                    else:
+                        output_facts = checked.unwrap()
+                        plan.temporary.replace(plan.output)
         finally:
             fs.remove_quietly(plan.temporary)
         source_sha = source_hash.result()

@@ -294,3 +294,31 @@ def test_source_clip_id_from_sidecar(sources: dict[str, Path], tmp_path: Path) -
 def test_source_clip_id_absent(sources: dict[str, Path], tmp_path: Path) -> None:
     (output,) = optimize([sources["fast"]], tmp_path)
     assert _sidecar(output).source.clip_id is None
+
+
+@pytest.mark.parametrize("mode", ["remux", "transcode"])
+def test_truncated_source_fails(
+    sources: dict[str, Path], tmp_path: Path, cli: CliRunner, mode: str
+) -> None:
+    # A fast-start MP4 cut to its first 30%: the moov atom at the front still declares the
+    # whole length, and FFmpeg reads what is there and exits with status 0.
+    whole = tmp_path / "whole.mp4"
+    _ffmpeg(
+        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-t", "7",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-movflags", "+faststart", str(whole),
+    )  # fmt: skip
+    truncated = tmp_path / "truncated.mp4"
+    data = whole.read_bytes()
+    truncated.write_bytes(data[: len(data) * 3 // 10])
+    out_dir = tmp_path / "out"
+    extra = ["--target-height", "90"] if mode == "transcode" else []
+
+    result = cli("optimize", "run", "--input", truncated, "--out-dir", out_dir, *extra)
+
+    assert result.code != 0
+    assert "looks truncated" in result.stderr
+    assert str(truncated) in result.stderr
+    assert list(out_dir.glob("*.mp4")) == []
+    assert list(out_dir.glob("*.cosmos_optimized.v1.json")) == []
+    assert [path.name for path in out_dir.iterdir() if path.name.startswith(".")] == []
