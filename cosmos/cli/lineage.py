@@ -12,7 +12,6 @@ from cosmos.cli.output import (
     EXIT_OK,
     JsonFlag,
     PlainFlag,
-    UsageError,
     output_mode,
     print_json,
     print_plain,
@@ -144,6 +143,14 @@ def _print_tree(node: dict[str, Any], depth: int) -> None:
         _print_tree(source, depth + 1)
 
 
+def _tree_rows(node: dict[str, Any], depth: int) -> list[list[str]]:
+    """Flatten the tree depth first, one row per node: depth, stage, id, sha256, path."""
+    rows = [[str(depth), node["stage"], node["id"], node["sha256"], node["path"]]]
+    for source in node["sources"]:
+        rows += _tree_rows(source, depth + 1)
+    return rows
+
+
 @app.command
 def tree(
     identifier: Identifier,
@@ -160,14 +167,15 @@ def tree(
     json
         Print the nested tree as one JSON object.
     plain
-        Not supported for a tree; use --json.
+        Print one node per line, depth first: depth (0 for the artifact), stage, id, sha256
+        and path, separated by tabs.
     """
     mode = output_mode(json, plain)
-    if mode == "plain":
-        raise UsageError("cosmos lineage tree has no --plain output; use --json")
     result = _index(folders).tree(identifier)
     if mode == "json":
         print(json_module.dumps(result, indent=2))
+    elif mode == "plain":
+        print_plain(_tree_rows(result, 0))
     else:
         _print_tree(result, 0)
     return EXIT_OK

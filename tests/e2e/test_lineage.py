@@ -71,6 +71,19 @@ def test_tree_nests_the_pipeline(pipeline: dict[str, Path]) -> None:
     assert nested["sources"][0]["sources"][0]["stage"] == "ingest"
 
 
+def test_tree_plain_rows(pipeline: dict[str, Path], cli: CliRunner) -> None:
+    index = build_index(pipeline["out"])
+    optimized = next(n for n in index.nodes.values() if n.path == str(pipeline["optimized_view"]))
+
+    result = cli("lineage", "tree", optimized.sha256, "--in", pipeline["out"], "--plain")
+
+    assert result.code == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [(row[0], row[1]) for row in rows] == [("0", "optimize"), ("1", "crop"), ("2", "ingest")]
+    assert rows[0][2:] == [optimized.id, optimized.sha256, optimized.path]
+    assert Path(rows[2][4]) == pipeline["clip"]
+
+
 def test_downstream_of_clip(pipeline: dict[str, Path]) -> None:
     index = build_index(pipeline["out"])
     clip = clip_of(pipeline["clip"])
