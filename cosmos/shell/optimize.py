@@ -233,6 +233,12 @@ def run_optimize(
         return named
     outputs = named.unwrap()
     existing = [str(path) for path in outputs if path.exists()]
+    if existing and not settings.force and settings.dry_run:
+        logger.warning(
+            "output(s) already exist: %s; the run will stop before any work unless you pass "
+            "force=True (CLI: --force)",
+            ", ".join(existing),
+        )
     if existing and not settings.force and not settings.dry_run:
         return Failure(
             OutputExists(

@@ -265,6 +265,32 @@ def test_dry_run_writes_plan_only(sources: dict[str, Path], tmp_path: Path) -> N
     assert argv[argv.index("-vf") + 1] == "scale=-2:120:flags=lanczos,format=yuv420p"
 
 
+def test_dry_run_flags_existing_output(
+    sources: dict[str, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    existing = tmp_path / "fast_optimized.mp4"
+    existing.write_bytes(b"earlier result")
+
+    with caplog.at_level(logging.WARNING):
+        optimize([sources["fast"]], tmp_path, options=OptimizeOptions(dry_run=True))
+    plan = msgspec.json.decode(
+        (tmp_path / "cosmos_optimize_dry_run.json").read_bytes(), type=OptimizeDryRunPlan
+    )
+    forced = OptimizeOptions(dry_run=True, force=True)
+    optimize([sources["fast"]], tmp_path, options=forced)
+    forced_plan = msgspec.json.decode(
+        (tmp_path / "cosmos_optimize_dry_run.json").read_bytes(), type=OptimizeDryRunPlan
+    )
+
+    assert plan.outputs[0].exists is True
+    assert plan.outputs[0].will_create_on_apply is False
+    assert [(f.code, f.blocking) for f in plan.validation] == [("output-exists", True)]
+    assert "already exist" in caplog.text
+    assert forced_plan.outputs[0].will_create_on_apply is True
+    assert forced_plan.validation == []
+    assert existing.read_bytes() == b"earlier result"
+
+
 def test_run_document_lists_inputs(sources: dict[str, Path], tmp_path: Path) -> None:
     result = optimize_run([sources["fast"], sources["pcm"]], tmp_path)
     assert [o.status for o in result.outcomes] == ["produced", "produced"]

@@ -174,6 +174,18 @@ def build_optimize_dry_run(
         for plan, _, _ in plans
         for dropped in plan.dropped_streams
     ]
+    if not options.force:
+        validation += [
+            FindingRecord(
+                clip=plan.source.name,
+                code="output-exists",
+                message=f"{plan.output} already exists, so a run stops before any work unless "
+                "force=True (CLI: --force)",
+                blocking=True,
+            )
+            for plan, _, exists in plans
+            if exists
+        ]
     return OptimizeDryRunPlan(
         schema=DRY_RUN_SCHEMA,
         command=command,
@@ -195,7 +207,7 @@ def build_optimize_dry_run(
                 kind="video",
                 stage="optimize",
                 exists=exists,
-                will_create_on_apply=True,
+                will_create_on_apply=options.force or not exists,
             )
             for p, _, exists in plans
         ],
