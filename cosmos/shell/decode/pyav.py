@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Set
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -62,18 +63,47 @@ def _seek_before(
     container.seek(target, stream=stream, backward=True)
 
 
+# Decoders that may drop non-reference pictures that are not targets. FFmpeg's H.264 decoder
+# (ff_h264_queue_decode_slice in libavcodec/h264_slice.c) skips a picture under skip_frame NONREF
+# when its nal_ref_idc is 0, which H.264 reserves for pictures that no other picture predicts
+# from. It checks only at the first slice of a frame or of a first field, so the second field
+# of a decoded first field is always decoded. HEVC is left out because a sub-layer non-reference
+# picture can still be a reference for pictures of higher temporal layers.
+# NOTE: tests/shell/test_pyav_nonref.py checks frame identity on progressive and MBAFF clips with
+# the FFmpeg that PyAV bundles. No test covers field pictures (PAFF), which x264 cannot write.
+SKIP_NONREF_DECODERS = frozenset({"h264"})
+
+
+def _frames(container: Any, stream: Any, target_pts: Set[int], skip_nonref: bool) -> Iterator[Any]:
+    """Decode ``stream`` packet by packet, dropping non-target non-reference pictures when
+    ``skip_nonref`` is set.
+
+    Frame threads copy ``skip_frame`` when a packet is submitted, and PyAV submits each packet
+    before ``decode`` returns, so the value set for a packet applies to that packet alone. A
+    packet without a PTS is always decoded. Dropped pictures produce no frame.
+    """
+    codec_context = stream.codec_context
+    for packet in container.demux(stream):
+        if skip_nonref:
+            is_target = packet.pts is None or packet.pts in target_pts
+            codec_context.skip_frame = "DEFAULT" if is_target else "NONREF"
+        yield from packet.decode()
+
+
 def _decode_window(
     container: Any,
     stream: Any,
     targets_by_pts: dict[int, int],
     decoded: dict[int, bytes],
     rotation_degrees: int,
+    *,
+    skip_nonref: bool,
 ) -> bool:
     """Decode until every target PTS is found; ``False`` when the seek overshot one of them."""
     first_pts = min(targets_by_pts)
     last_pts = max(targets_by_pts)
     remaining = dict(targets_by_pts)
-    for frame in container.decode(stream):
+    for frame in _frames(container, stream, targets_by_pts.keys(), skip_nonref):
         if frame.pts is None:
             continue
         if frame.pts > first_pts and first_pts in remaining:
@@ -84,6 +114,41 @@ def _decode_window(
         if not remaining or frame.pts >= last_pts:
             break
     return not remaining
+
+
+def _decode_in_container(
+    path: Path,
+    index: PacketIndex,
+    window: DecodeWindow,
+    thread_count: int | None,
+    *,
+    rotation_degrees: int,
+    skip_nonref: bool,
+) -> dict[int, bytes]:
+    """Decode one window in its own container; targets that were not found are left out."""
+    import av
+
+    decoded: dict[int, bytes] = {}
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        if thread_count is not None:
+            stream.codec_context.thread_count = thread_count
+        skip_nonref = skip_nonref and stream.codec_context.name in SKIP_NONREF_DECODERS
+        targets_by_pts = {index.pts[t]: t for t in window.targets}
+        for backoff_seconds in SEEK_BACKOFF_SECONDS:
+            if window.start_index > 0 or backoff_seconds > 0:
+                _seek_before(container, stream, index, window.start_index, backoff_seconds)
+            if _decode_window(
+                container,
+                stream,
+                targets_by_pts,
+                decoded,
+                rotation_degrees,
+                skip_nonref=skip_nonref,
+            ):
+                break
+    return decoded
 
 
 def decode_with_pyav(
@@ -98,7 +163,8 @@ def decode_with_pyav(
     As in the ffmpeg-cli backend, long requests are split at keyframes and the windows run side
     by side, each in its own container on a worker thread, with decoder threads in proportion to
     each window's share. The threads overlap in PyAV's decode and conversion calls (measured:
-    every 10th frame of 60 s of 1080p went from 1.31x to 1.05x of a bare FFmpeg decode).
+    every 10th frame of 60 s of 1080p went from 1.31x to 1.05x of a bare FFmpeg decode). H.264
+    decoders drop non-reference pictures that are not targets (see ``SKIP_NONREF_DECODERS``).
     ``timeout_seconds`` does not apply: there is no child process to stop.
     """
     del timeout_seconds
@@ -112,20 +178,18 @@ def decode_with_pyav(
     threads = decoder_threads(windows, cores)
 
     def decode_one(window: DecodeWindow, thread_count: int | None) -> dict[int, bytes]:
-        decoded: dict[int, bytes] = {}
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
-            if thread_count is not None:
-                stream.codec_context.thread_count = thread_count
-            targets_by_pts = {index.pts[t]: t for t in window.targets}
-            for backoff_seconds in SEEK_BACKOFF_SECONDS:
-                if window.start_index > 0 or backoff_seconds > 0:
-                    _seek_before(container, stream, index, window.start_index, backoff_seconds)
-                if _decode_window(
-                    container, stream, targets_by_pts, decoded, facts.rotation_degrees
-                ):
-                    break
+        rotation = facts.rotation_degrees
+        decoded = _decode_in_container(
+            path, index, window, thread_count, rotation_degrees=rotation, skip_nonref=True
+        )
+        if len(decoded) < len(window.targets):
+            # FFmpeg guesses the reorder depth of H.264 streams that do not signal it from the
+            # pictures it decodes, and drops a picture that comes out of order after a low
+            # guess. Skipping changes the pictures the guess is based on, so a window that
+            # misses a target is decoded again without skipping.
+            decoded = _decode_in_container(
+                path, index, window, thread_count, rotation_degrees=rotation, skip_nonref=False
+            )
         return decoded
 
     decoded: dict[int, bytes] = {}
