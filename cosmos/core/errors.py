@@ -21,6 +21,8 @@ one exhaustive ``match``:
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 
 
@@ -105,6 +107,9 @@ CosmosFailure = (
 )
 
 
+_CONTEXT_ADDRESS = re.compile(r" @ 0x[0-9a-fA-F]+\]")
+
+
 def stderr_tail(stderr: str, max_lines: int = 3) -> str:
     """Return the last ``max_lines`` non-empty lines of a tool's stderr on one line.
 
@@ -112,4 +117,7 @@ def stderr_tail(stderr: str, max_lines: int = 3) -> str:
     and in ``log.txt``.
     """
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
-    return " | ".join(lines[-max_lines:])
+    # FFmpeg prefixes log lines with the address of the logging context
+    # ("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x5567ed181380]"), which differs on every run, so the same
+    # bad input would give a different message each time.
+    return " | ".join(_CONTEXT_ADDRESS.sub("]", line) for line in lines[-max_lines:])

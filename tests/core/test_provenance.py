@@ -69,6 +69,18 @@ def test_shell_join_quotes() -> None:
         ("  one  \n\n\n", 3, "one"),
         ("", 3, ""),
         ("x\ny\n", 1, "y"),
+        (
+            "[mov,mp4,m4a,3gp,3g2,mj2 @ 0x5567ed181380] moov atom not found\n"
+            "text.mp4: Invalid data found when processing input\n",
+            3,
+            "[mov,mp4,m4a,3gp,3g2,mj2] moov atom not found | "
+            "text.mp4: Invalid data found when processing input",
+        ),
+        (
+            "[h264 @ 0x7F00AB] error while decoding MB 3 4\n",
+            3,
+            "[h264] error while decoding MB 3 4",
+        ),
     ],
 )
 def test_stderr_tail(stderr: str, lines: int, expected: str) -> None:
