@@ -34,15 +34,21 @@ def _index(folders: list[Path] | None) -> LineageIndex:
     return build_index(*(folders or [Path.cwd()]))
 
 
-def _print_nodes(nodes: list[Node], mode: str) -> None:
-    """Print nodes as one JSON list, as stage, id, sha256 and path per line, or as columns."""
+def _print_nodes(nodes: list[Node], mode: str, empty: str = "") -> None:
+    """Print nodes as one JSON list, as stage, id, sha256 and path per line, or as columns.
+
+    Human output prints ``empty`` when there are no nodes, so an empty answer is visible.
+    """
     if mode == "json":
         print_json([n.to_dict() for n in nodes])
     elif mode == "plain":
         print_plain([[n.stage, n.id, n.sha256, n.path] for n in nodes])
+    elif not nodes:
+        print(empty)
     else:
+        id_width = max(len(n.id) for n in nodes)
         for n in nodes:
-            print(f"{n.stage:<9} {n.id:<40} {n.sha256[:16]}  {n.path}")
+            print(f"{n.stage:<9} {n.id:<{id_width}}  {n.sha256[:16]}  {n.path}")
 
 
 @app.command
@@ -103,7 +109,7 @@ def upstream(
 ) -> int:
     """List the ancestors of an artifact (sha256, unique prefix or artifact id)."""
     mode = output_mode(json, plain)
-    _print_nodes(_index(folders).upstream(identifier), mode)
+    _print_nodes(_index(folders).upstream(identifier), mode, f"{identifier} has no ancestors")
     return EXIT_OK
 
 
@@ -118,7 +124,8 @@ def downstream(
 ) -> int:
     """List the derivatives of an artifact."""
     mode = output_mode(json, plain)
-    _print_nodes(_index(folders).downstream(identifier), mode)
+    nodes = _index(folders).downstream(identifier)
+    _print_nodes(nodes, mode, f"{identifier} has no derivatives")
     return EXIT_OK
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from cosmos.cli.lineage import _print_nodes
 from cosmos.sdk.crop import CropJob, crop
 from cosmos.sdk.errors import InvalidInputError
 from cosmos.sdk.ingest import IngestOptions, ingest
-from cosmos.sdk.lineage import LineageIndex, build_index
+from cosmos.sdk.lineage import LineageIndex, Node, build_index
 from cosmos.sdk.optimize import OptimizeOptions, optimize
 from cosmos.sdk.provenance import clip_of, sha_map, verify, view_of, views_for_clip
 from tests.helpers import CliRunner
@@ -82,6 +83,32 @@ def test_tree_plain_rows(pipeline: dict[str, Path], cli: CliRunner) -> None:
     assert [(row[0], row[1]) for row in rows] == [("0", "optimize"), ("1", "crop"), ("2", "ingest")]
     assert rows[0][2:] == [optimized.id, optimized.sha256, optimized.path]
     assert Path(rows[2][4]) == pipeline["clip"]
+
+
+def test_downstream_none_says_so(pipeline: dict[str, Path], cli: CliRunner) -> None:
+    index = build_index(pipeline["out"])
+    optimized = next(n for n in index.nodes.values() if n.path == str(pipeline["optimized_view"]))
+
+    human = cli("lineage", "downstream", optimized.id, "--in", pipeline["out"])
+    plain = cli("lineage", "downstream", optimized.id, "--in", pipeline["out"], "--plain")
+
+    assert human.code == 0
+    assert human.stdout.strip() == f"{optimized.id} has no derivatives"
+    assert plain.code == 0
+    assert plain.stdout == ""
+
+
+def test_node_columns_aligned(capsys: pytest.CaptureFixture[str]) -> None:
+    nodes = [
+        Node("clip-a-1111", "ingest", "1" * 64, "/out/a.mp4", "/out/a.json"),
+        Node("optimized-crop_000_job00_t00_s200_optimized-e2711622", "optimize", "2" * 64,
+             "/out/b.mp4", "/out/b.json"),
+    ]  # fmt: skip
+
+    _print_nodes(nodes, "human")
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].index("1" * 16) == lines[1].index("2" * 16)
 
 
 def test_downstream_of_clip(pipeline: dict[str, Path]) -> None:
