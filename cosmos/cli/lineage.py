@@ -37,7 +37,7 @@ def _index(folders: list[Path] | None) -> LineageIndex:
 def _print_nodes(nodes: list[Node], mode: str, empty: str = "") -> None:
     """Print nodes as one JSON list, as stage, id, sha256 and path per line, or as columns.
 
-    Human output prints ``empty`` when there are no nodes, so an empty answer is visible.
+    Human output prints ``empty`` when there are no nodes, so an empty result is visible.
     """
     if mode == "json":
         print_json([n.to_dict() for n in nodes])
