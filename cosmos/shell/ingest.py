@@ -29,6 +29,7 @@ from cosmos.core.ingest.detect import choose_adapter, select_clips
 from cosmos.core.ingest.generic import GenericMediaAdapter
 from cosmos.core.ingest.options import IngestOptions, ResolvedIngest, resolve_ingest_options
 from cosmos.core.ingest.plan import ClipPlan, clip_output_paths
+from cosmos.core.media_checks import check_output_length
 from cosmos.core.model.documents import (
     ClipOutcome,
     EnvInfo,
@@ -219,6 +220,13 @@ def _encode_clip(
                 f"{checked.failure().message}",
             ), None
         output_facts = checked.unwrap()
+        complete = check_output_length(
+            str(plan.source_file or plan.clip.inputs[0]),
+            plan.expected_duration_seconds,
+            output_facts.probe.duration_seconds,
+        )
+        if isinstance(complete, Failure):
+            return _failed(replace(prepared, plan=plan), complete.failure().message), None
         plan.paths.temporary.replace(plan.paths.media)
     finally:
         if plan is not None:

@@ -25,9 +25,9 @@ from cosmos.core.errors import (
     stderr_tail,
 )
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
+from cosmos.core.media_checks import check_output_length
 from cosmos.core.model.documents import EnvInfo, OptimizeInputRecord, OptimizeOutcome
 from cosmos.core.model.media import MediaFacts
-from cosmos.core.optimize.checks import check_output_length
 from cosmos.core.optimize.options import OptimizeOptions, ResolvedOptimize, resolve_optimize_options
 from cosmos.core.optimize.plan import (
     OptimizePlan,
@@ -470,7 +470,11 @@ def _optimize_one(
                         f"{checked.failure().message}"
                     )
                 else:
-                    complete = check_output_length(item.facts, checked.unwrap())
+                    complete = check_output_length(
+                        str(plan.source),
+                        item.facts.probe.duration_seconds,
+                        checked.unwrap().probe.duration_seconds,
+                    )
                     if isinstance(complete, Failure):
                         reason = complete.failure().message
                     else:

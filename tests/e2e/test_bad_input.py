@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import subprocess
 from pathlib import Path
 
 import msgspec
@@ -99,6 +100,32 @@ def test_text_file_named_mp4(cli: CliRunner, tmp_path: Path) -> None:
     (outcome,) = _run_document(tmp_path / "out").clips
     assert outcome.status == "skipped"
     assert [finding.code for finding in outcome.findings] == ["not-video"]
+    assert media_files(tmp_path / "out") == []
+    assert partial_files(tmp_path / "out") == []
+
+
+def test_truncated_faststart_mp4(cli: CliRunner, tmp_path: Path) -> None:
+    # The moov atom at the front still declares 7 s after the cut, and FFmpeg encodes the part
+    # that is there and exits with status 0.
+    whole = tmp_path / "whole.mp4"
+    subprocess.run(
+        [FFMPEG, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25", "-t", "7",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+         "-movflags", "+faststart", str(whole)],
+        check=True,
+    )  # fmt: skip
+    (tmp_path / "in").mkdir()
+    truncated = tmp_path / "in" / "cut.mp4"
+    data = whole.read_bytes()
+    truncated.write_bytes(data[: len(data) * 3 // 10])
+
+    result = _ingest(cli, tmp_path / "in", tmp_path / "out")
+
+    assert result.code == 5
+    assert f"{truncated} declares 7.000 s of video" in result.stderr
+    assert "looks truncated" in result.stderr
+    (outcome,) = _run_document(tmp_path / "out").clips
+    assert outcome.status == "failed"
     assert media_files(tmp_path / "out") == []
     assert partial_files(tmp_path / "out") == []
 
