@@ -252,7 +252,10 @@ def _lower(sha: str) -> str:
 
 def _sidecar_head(folder: str, path: str, kind: str, head: _Head) -> SidecarHead:
     ref = head.output
-    assert ref is not None and ref.sha256 and head.artifact_id  # checked by _decode
+    # _decode returns only heads that have all three.
+    assert ref is not None
+    assert ref.sha256
+    assert head.artifact_id
     output = os.path.normpath(os.path.join(folder, ref.relpath)) if ref.relpath else ref.path
     source = _lower(head.source.sha256) if head.source and head.source.sha256 else None
     return SidecarHead(kind, head.artifact_id, _lower(ref.sha256), output or "", source, path)

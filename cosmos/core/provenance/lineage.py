@@ -147,22 +147,22 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
     graph = LineageGraph()
     heads = list(heads)
     graph.warnings += [f"malformed sidecar skipped: {path}" for path in malformed]
-    made = [_node(head) for head in heads]
+    candidates = [_node(head) for head in heads]
     # One C-level call builds the table when every sha256 is distinct, the usual case.
-    nodes = graph.nodes = dict(zip([node.sha256 for node in made], made, strict=True))
-    if len(nodes) < len(made):
+    nodes = graph.nodes = dict(zip([node.sha256 for node in candidates], candidates, strict=True))
+    if len(nodes) < len(candidates):
         nodes.clear()
-        kept: list[SidecarHead] = []
-        for head, node in zip(heads, made, strict=True):
+        first_heads: list[SidecarHead] = []
+        for head, node in zip(heads, candidates, strict=True):
             existing = nodes.setdefault(node.sha256, node)
             if existing is node:
-                kept.append(head)
+                first_heads.append(head)
             else:
                 graph.warnings.append(
                     f"duplicate sha256 {node.sha256[:12]}: {head.sidecar} repeats "
                     f"{existing.sidecar}; keeping the first"
                 )
-        heads = kept
+        heads = first_heads
 
     edges: list[Edge] = []
     parents: dict[str, Sequence[str]] = {}
