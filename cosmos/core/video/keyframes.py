@@ -1,4 +1,4 @@
-"""Which keyframes reset a decoder completely, judged from the NAL unit types of their packet.
+"""Detection of keyframes that reset a decoder completely, from their packet's NAL unit types.
 
 Several seek windows can share one FFmpeg process only where each later window starts at a
 picture that makes the decoder drop everything it holds. An H.264 or HEVC IDR picture does: it
