@@ -81,6 +81,12 @@ def test_unknown_identifier() -> None:
     assert "unknown identifier '99999999'" in result.failure().message
 
 
+def test_empty_identifier_invalid() -> None:
+    result = resolve_identifier(build_graph(HEADS), "  ")
+    assert isinstance(result, Failure)
+    assert "invalid identifier: it is empty" in result.failure().message
+
+
 def test_ambiguous_prefix() -> None:
     heads = [*HEADS, _head("clip", "clip-x", "d" * 12 + "0" * 52, None)]
     result = resolve_identifier(build_graph(heads), "ddddd")

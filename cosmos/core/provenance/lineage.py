@@ -277,12 +277,20 @@ def tree(graph: LineageGraph, sha: str) -> dict[str, Any]:
 def resolve_identifier(graph: LineageGraph, identifier: str) -> Result[str, InvalidInput]:
     """Resolve a full sha256, a unique sha256 prefix or an artifact id to a node's sha256."""
     text = identifier.strip().lower()
+    if not text:
+        return Failure(
+            InvalidInput(
+                value=identifier,
+                message="invalid identifier: it is empty; give a full sha256, a sha256 prefix "
+                "or an artifact id",
+            )
+        )
     if text in graph.nodes:
         return Success(text)
     by_id = [node.sha256 for node in graph.nodes.values() if node.id.lower() == text]
     if len(by_id) == 1:
         return Success(by_id[0])
-    matches = sorted(sha for sha in graph.nodes if text and sha.startswith(text))
+    matches = sorted(sha for sha in graph.nodes if sha.startswith(text))
     if len(matches) == 1:
         return Success(matches[0])
     if len(matches) > 1 or len(by_id) > 1:
