@@ -17,8 +17,15 @@ from cosmos.core.crop.jobs import DEFAULT_SIZE, AnyCropJob, CropJob
 from cosmos.core.crop.plan import CROP_CRF, CropPlan, TrimWindow, build_crop_plan, output_names
 from cosmos.core.encode.policy import SOFTWARE_ENCODER, EncoderChoice, encoder_candidates
 from cosmos.core.encode.profiles import DeterminismProfile, choose_profile_name, lookup_profile
-from cosmos.core.errors import CosmosFailure, InvalidInput, InvalidOption, stderr_tail
+from cosmos.core.errors import (
+    CosmosFailure,
+    InvalidInput,
+    InvalidOption,
+    ProcessingFailed,
+    stderr_tail,
+)
 from cosmos.core.ffmpeg.timeline import PacketIndex
+from cosmos.core.media_checks import check_output_length, declared_window_seconds
 from cosmos.core.model.documents import (
     DRY_RUN_SCHEMA,
     SCHEMA_VERSION,
@@ -327,6 +334,21 @@ def run_crop(
     return Success(CropResult(run_id, False, tuple(produced), tuple(summaries), run_path, None))
 
 
+def _check_length(item: _Planned, output: MediaFacts) -> Result[None, ProcessingFailed]:
+    """Fail when the output is much shorter than the trim window its source declares."""
+    start, end = item.plan.geometry.start_seconds, item.plan.geometry.end_seconds
+    window = ""
+    if start is not None or end is not None:
+        stop = "the end" if end is None else f"{end:.3f} s"
+        window = f"from {start or 0.0:.3f} s to {stop}"
+    return check_output_length(
+        str(item.plan.source),
+        declared_window_seconds(item.facts.probe.duration_seconds, start, end),
+        output.probe.duration_seconds,
+        window=window,
+    )
+
+
 def _crop_one(
     item: _Planned,
     run_id: str,
@@ -350,6 +372,9 @@ def _crop_one(
         if isinstance(checked, Failure):
             reason = f"the cropped output does not probe as video: {checked.failure().message}"
             return _summary(item, "failed", None, None, reason)
+        complete = _check_length(item, checked.unwrap())
+        if isinstance(complete, Failure):
+            return _summary(item, "failed", None, None, complete.failure().message)
         plan.temporary.replace(plan.output)
     finally:
         fs.remove_quietly(plan.temporary)

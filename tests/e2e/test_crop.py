@@ -384,6 +384,58 @@ def test_cli_crop_run(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
     assert "error: " in bad.stderr
 
 
+def _truncated_source(folder: Path) -> Path:
+    """Write a fast-start MP4 cut to its first 30%: the moov atom at the front still declares
+    7 s, and FFmpeg reads what is there and exits with status 0."""
+    whole = folder / "whole.mp4"
+    _ffmpeg(
+        "-f", "lavfi", "-i", f"testsrc2=size={WIDTH}x{HEIGHT}:rate={FPS}", "-t", "7",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-movflags", "+faststart", str(whole),
+    )  # fmt: skip
+    truncated = folder / "truncated.mp4"
+    data = whole.read_bytes()
+    truncated.write_bytes(data[: len(data) * 3 // 10])
+    return truncated
+
+
+WHOLE_FILE: tuple[list[str], str] = ([], "declares 7.000 s of video:")
+TRIMMED: tuple[list[str], str] = (
+    ["--trim-start", "1", "--trim-end", "6"],
+    "declares 5.000 s of video from 1.000 s",
+)
+
+
+@pytest.mark.parametrize(("trim", "declared"), [WHOLE_FILE, TRIMMED])
+def test_truncated_source_fails(
+    tmp_path: Path, cli: CliRunner, trim: list[str], declared: str
+) -> None:
+    truncated = _truncated_source(tmp_path)
+    out_dir = tmp_path / "out"
+
+    result = cli("crop", "run", "--input", truncated, "--out-dir", out_dir, "--size", "90", *trim)
+
+    assert result.code == 5
+    assert "looks truncated" in result.stderr
+    assert declared in result.stderr
+    assert list(out_dir.glob("*.mp4")) == []
+    assert list(out_dir.glob("*.cosmos_view.v1.json")) == []
+    assert [path.name for path in out_dir.iterdir() if path.name.startswith(".")] == []
+
+
+def test_trim_inside_readable_part_succeeds(tmp_path: Path, cli: CliRunner) -> None:
+    truncated = _truncated_source(tmp_path)
+    out_dir = tmp_path / "out"
+
+    result = cli(
+        "crop", "run", "--input", truncated, "--out-dir", out_dir, "--size", "90",
+        "--trim-start", "0.5", "--trim-end", "1.5",
+    )  # fmt: skip
+
+    assert result.code == 0, result.stderr
+    assert len(list(out_dir.glob("*.mp4"))) == 1
+
+
 @pytest.mark.real_footage
 def test_real_footage_default_and_rect(real_footage_dir: Path, tmp_path: Path) -> None:
     sources = sorted(real_footage_dir.glob("*.mp4"))
