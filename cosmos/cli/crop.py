@@ -170,7 +170,7 @@ def _jobs(
 @app.command
 def run(
     *,
-    input: Annotated[list[Path], Parameter(name="--input")],
+    input: Annotated[list[Path], Parameter(name="--input", negative="", consume_multiple=True)],
     out_dir: Annotated[Path, Parameter(name="--out-dir")],
     jobs_file: Annotated[Path | None, Parameter(name="--jobs-file")] = None,
     crop_mode: Annotated[Literal["square", "rect"], Parameter(name="--crop-mode")] = "square",
@@ -193,7 +193,7 @@ def run(
     Parameters
     ----------
     input
-        Video file; repeat for several.
+        Video files: ``--input A B`` or ``--input A --input B``.
     out_dir
         Output folder; created when missing.
     jobs_file
@@ -342,7 +342,7 @@ class RenderFlags:
 @app.command
 def preview(
     *,
-    input: Annotated[list[Path], Parameter(name="--input", negative="")],
+    input: Annotated[list[Path], Parameter(name="--input", negative="", consume_multiple=True)],
     out: Annotated[Path, Parameter(name="--out")],
     jobs_file: Annotated[Path | None, Parameter(name="--jobs-file")] = None,
     crop_mode: Annotated[Literal["square", "rect"] | None, Parameter(name="--crop-mode")] = None,
@@ -366,7 +366,7 @@ def preview(
     Parameters
     ----------
     input
-        Video file; repeat for several.
+        Video files: ``--input A B`` or ``--input A --input B``.
     out
         Output folder; created when missing.
     jobs_file

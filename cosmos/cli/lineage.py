@@ -107,7 +107,15 @@ def upstream(
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:
-    """List the ancestors of an artifact (sha256, unique prefix or artifact id)."""
+    """List the ancestors of an artifact (sha256, unique prefix or artifact id).
+
+    Parameters
+    ----------
+    json
+        Print the nodes as one JSON list.
+    plain
+        Print one node per line: stage, id, sha256, path.
+    """
     mode = output_mode(json, plain)
     _print_nodes(_index(folders).upstream(identifier), mode, f"{identifier} has no ancestors")
     return EXIT_OK
@@ -122,7 +130,15 @@ def downstream(
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:
-    """List the derivatives of an artifact."""
+    """List the derivatives of an artifact.
+
+    Parameters
+    ----------
+    json
+        Print the nodes as one JSON list.
+    plain
+        Print one node per line: stage, id, sha256, path.
+    """
     mode = output_mode(json, plain)
     nodes = _index(folders).downstream(identifier)
     _print_nodes(nodes, mode, f"{identifier} has no derivatives")
@@ -138,7 +154,15 @@ def chain(
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:
-    """List ancestors, the artifact and derivatives, in stage order."""
+    """List ancestors, the artifact and derivatives, in stage order.
+
+    Parameters
+    ----------
+    json
+        Print the nodes as one JSON list.
+    plain
+        Print one node per line: stage, id, sha256, path.
+    """
     mode = output_mode(json, plain)
     _print_nodes(_index(folders).chain(identifier), mode)
     return EXIT_OK

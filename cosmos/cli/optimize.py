@@ -28,7 +28,7 @@ app = App(name="optimize", help="Remux or transcode videos to fast-start MP4.")
 @app.command
 def run(
     *,
-    input: Annotated[list[Path], Parameter(name="--input")],
+    input: Annotated[list[Path], Parameter(name="--input", negative="", consume_multiple=True)],
     out_dir: Annotated[Path, Parameter(name="--out-dir")],
     mode: Annotated[Literal["auto", "remux", "transcode"], Parameter(name="--mode")] = "auto",
     target_height: Annotated[int | None, Parameter(name="--target-height")] = None,
@@ -52,7 +52,7 @@ def run(
     Parameters
     ----------
     input
-        Video file; repeat for several.
+        Video files: ``--input A B`` or ``--input A --input B``.
     out_dir
         Output folder; created when missing.
     mode

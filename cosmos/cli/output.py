@@ -30,10 +30,9 @@ EXIT_PROCESSING = 5
 EXIT_INTERRUPTED = 130
 
 Mode = Literal["human", "json", "plain"]
-JsonFlag = Annotated[bool, Parameter(name="--json", negative="", help="Print one JSON document.")]
-PlainFlag = Annotated[
-    bool, Parameter(name="--plain", negative="", help="Print one value per line, tab separated.")
-]
+# Each command's docstring describes what its --json and --plain print.
+JsonFlag = Annotated[bool, Parameter(name="--json", negative="")]
+PlainFlag = Annotated[bool, Parameter(name="--plain", negative="")]
 
 
 class UsageError(CosmosError):

@@ -205,7 +205,7 @@ def verify_command(folder: Path, /, *, json: JsonFlag = False, plain: PlainFlag 
     json
         Print the report as one JSON object.
     plain
-        Print problem<TAB>detail per line.
+        Print one ``problem<TAB>detail`` line per problem.
     """
     mode = output_mode(json, plain)
     report = verify(folder)

@@ -215,9 +215,33 @@ def test_remux_transform_error_uses_flags(cli: CliRunner, clip: Path, tmp_path: 
     result = cli("optimize", "run", *tokens, "--out-dir", tmp_path / "out")
     assert result.code == 2
     assert result.stderr == (
-        "error: invalid mode 'remux'; remux copies streams, so --target-height, --fps cannot "
+        "error: invalid --mode 'remux'; remux copies streams, so --target-height, --fps cannot "
         "apply; use --mode transcode or --mode auto\n"
     )
+
+
+def test_odd_height_usage_error(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    tokens = ["--input", clip, "--target-height", "361", "--out-dir", tmp_path / "out"]
+    result = cli("optimize", "run", *tokens)
+    assert result.code == 2
+    assert "error: invalid --target-height 361; expected an even height" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_input_takes_several_paths(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.mp4"
+    other.write_bytes(clip.read_bytes())
+    tokens = ["--input", clip, other, "--out-dir", tmp_path / "out", "--dry-run", "--plain"]
+    result = cli("optimize", "run", *tokens)
+    assert result.code == 0, result.stderr
+    sources = [line.split("\t")[1] for line in result.stdout.splitlines()]
+    assert sources == [str(clip), str(other)]
+
+
+def test_input_has_no_empty_flag(cli: CliRunner) -> None:
+    for command in (("optimize", "run"), ("crop", "run"), ("crop", "preview")):
+        result = cli(*command, "--help")
+        assert "--empty-input" not in result.stdout
 
 
 @pytest.mark.parametrize(

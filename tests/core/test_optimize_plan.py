@@ -71,6 +71,7 @@ def test_auto_mode_choice(options: OptimizeOptions, mode: str) -> None:
         (OptimizeOptions(fps=0), "fps"),
         (OptimizeOptions(fps=float("nan")), "fps"),
         (OptimizeOptions(target_height=-4), "target_height"),
+        (OptimizeOptions(target_height=361), "target_height"),
         (OptimizeOptions(suffix="../x"), "suffix"),
         (OptimizeOptions(mode="remux", crf=20), "mode"),
     ],
@@ -79,6 +80,12 @@ def test_invalid_options(options: OptimizeOptions, field: str) -> None:
     resolved = resolve_optimize_options(options, None)
     assert isinstance(resolved, Failure)
     assert resolved.failure().field == field
+
+
+def test_odd_height_suggests_even() -> None:
+    resolved = resolve_optimize_options(OptimizeOptions(target_height=361), None)
+    assert isinstance(resolved, Failure)
+    assert "use 360 or 362" in resolved.failure().message
 
 
 def test_unknown_profile() -> None:

@@ -101,8 +101,10 @@ def test_pick_software_missing() -> None:
         (EncoderChoice("libx264", ()), False),
         (EncoderChoice("libx264", (("h264_nvenc", "failed"),)), True),
         (EncoderChoice("h264_nvenc", ()), True),
+        (EncoderChoice("libx265", ()), False),
+        (EncoderChoice("hevc_videotoolbox", ()), True),
     ],
-    ids=["software-only", "hardware-tried", "hardware-chosen"],
+    ids=["software-only", "hardware-tried", "hardware-chosen", "named-software", "hevc-hardware"],
 )
 def test_hardware_attempted(choice: EncoderChoice, expected: bool) -> None:
     assert choice.hardware_attempted is expected

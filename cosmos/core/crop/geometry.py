@@ -93,7 +93,9 @@ def _trim(job: AnyCropJob) -> Result[tuple[float | None, float | None], InvalidO
     start, end = job.start, job.end
     for field, value in (("start", start), ("end", end)):
         if value is not None and (not math.isfinite(value) or value < 0):
-            return _invalid(field, value, "expected a non-negative number of seconds or None")
+            return _invalid(
+                field, value, "expected a non-negative number of seconds, or leave it unset"
+            )
     if start is not None and end is not None and end <= start:
         return _invalid("end", end, f"expected a time after start ({start:g} s)")
     return Success((start, end))

@@ -16,11 +16,22 @@ AAC_BITRATE = "192k"
 Platform = Literal["linux", "darwin", "win32"]
 QualityMode = Literal["speed", "balanced", "quality"]
 
+# FFmpeg names hardware encoders <codec>_<API>; software encoders such as libx265 do not end
+# in one of these.
+HARDWARE_API_SUFFIXES: frozenset[str] = frozenset(
+    {"nvenc", "qsv", "vaapi", "videotoolbox", "amf", "v4l2m2m", "mf", "omx", "vulkan"}
+)
+
 _HARDWARE_BY_PLATFORM: dict[str, tuple[str, ...]] = {
     "darwin": ("h264_videotoolbox",),
     "linux": ("h264_nvenc", "h264_qsv", "h264_vaapi"),
     "win32": ("h264_nvenc", "h264_qsv", "h264_amf"),
 }
+
+
+def is_hardware_encoder(name: str) -> bool:
+    """Tell whether ``name`` is an FFmpeg hardware encoder, such as ``h264_nvenc``."""
+    return "_" in name and name.rsplit("_", 1)[1] in HARDWARE_API_SUFFIXES
 
 
 def encoder_candidates(
@@ -47,8 +58,8 @@ class EncoderChoice:
 
     @property
     def hardware_attempted(self) -> bool:
-        return any(name != SOFTWARE_ENCODER for name, _ in self.attempted) or (
-            self.encoder != SOFTWARE_ENCODER
+        return is_hardware_encoder(self.encoder) or any(
+            is_hardware_encoder(name) for name, _ in self.attempted
         )
 
     def software_retry(self, failed_encoder: str, reason: str) -> EncoderChoice:

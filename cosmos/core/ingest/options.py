@@ -104,7 +104,7 @@ def _choice(field: str, value: object, choices: tuple[str, ...]) -> Failure[Inva
 
 def _optional_positive_int(field: str, value: object) -> Failure[InvalidOption] | None:
     if value is not None and (not _is_int(value) or value <= 0):  # type: ignore[operator]
-        return _invalid(field, value, "expected a positive whole number or None")
+        return _invalid(field, value, "expected a positive whole number, or leave it unset")
     return None
 
 
@@ -141,11 +141,15 @@ def _first_problem(options: IngestOptions) -> Failure[InvalidOption] | None:
         or not math.isfinite(window)
         or window <= 0
     ):
-        return _invalid("window_seconds", window, "expected a positive number of seconds or None")
+        return _invalid(
+            "window_seconds", window, "expected a positive number of seconds, or leave it unset"
+        )
     clips: object = options.clips
     if clips is not None:
         if isinstance(clips, str) or not isinstance(clips, list | tuple) or not clips:
-            return _invalid("clips", clips, "expected a non-empty list of clip names or None")
+            return _invalid(
+                "clips", clips, "expected a non-empty list of clip names, or leave it unset"
+            )
         for name in clips:
             if not isinstance(name, str) or not name.strip():
                 return _invalid("clips", clips, "every clip name must be a non-empty string")

@@ -59,9 +59,12 @@ class ResolvedOptimize:
 
 
 def _invalid(field: str, value: object, expected: str) -> Failure[InvalidOption]:
+    flag = f"--{field.replace('_', '-')}"
     return Failure(
         InvalidOption(
-            field=field, value=repr(value), message=f"invalid {field} {value!r}; {expected}"
+            field=field,
+            value=repr(value),
+            message=f"invalid {field} (CLI: {flag}) {value!r}; {expected}",
         )
     )
 
@@ -78,7 +81,16 @@ def resolve_optimize_options(
         return _invalid("mode", options.mode, f"supported values are {', '.join(MODES)}")
     height = options.target_height
     if height is not None and (not _is_int(height) or not 16 <= height <= 8640):
-        return _invalid("target_height", height, "expected whole pixels from 16 to 8640, or None")
+        return _invalid(
+            "target_height", height, "expected whole pixels from 16 to 8640, or leave it unset"
+        )
+    if height is not None and height % 2:
+        return _invalid(
+            "target_height",
+            height,
+            f"expected an even height, because the yuv420p output needs one; use {height - 1} "
+            f"or {height + 1}",
+        )
     fps: object = options.fps
     if fps is not None and (
         isinstance(fps, bool)
@@ -86,10 +98,12 @@ def resolve_optimize_options(
         or not math.isfinite(fps)
         or not 0 < fps <= 1000
     ):
-        return _invalid("fps", fps, "expected frames per second above 0 and up to 1000, or None")
+        return _invalid(
+            "fps", fps, "expected frames per second above 0 and up to 1000, or leave it unset"
+        )
     crf: object = options.crf
     if crf is not None and (not _is_int(crf) or not 0 <= options.crf <= 51):  # type: ignore[operator]
-        return _invalid("crf", crf, "expected a whole number from 0 to 51, or None")
+        return _invalid("crf", crf, "expected a whole number from 0 to 51, or leave it unset")
     encoder: object = options.encoder
     if encoder is not None and (not isinstance(encoder, str) or not encoder.strip()):
         return _invalid("encoder", encoder, "expected an FFmpeg encoder name such as libx264")
