@@ -47,6 +47,10 @@ def optimize(
     output raise ``ValueError``. A named ``encoder`` that cannot run raises
     ``FileNotFoundError`` (``ToolNotFoundError``). A dry run writes
     ``cosmos_optimize_dry_run.json`` and returns the planned paths.
+
+    An input whose FFmpeg run fails is logged and left out of the returned list, so the list
+    holds only outputs that exist. :func:`optimize_run` returns every input's outcome with the
+    reason for each failure.
     """
     return list(optimize_run(input_videos, out_dir, options=options).produced)
 
