@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,29 @@ def partial_files(folder: Path) -> list[Path]:
 def media_files(folder: Path) -> list[str]:
     """List the names of the ``.mp4`` files at the top of ``folder``."""
     return sorted(path.name for path in folder.glob("*.mp4"))
+
+
+def ffmpeg_failing_encodes(folder: Path, ffmpeg: str) -> Path:
+    """Write an ``ffmpeg`` wrapper under ``folder`` whose encodes fail inside the real FFmpeg.
+
+    Encodes are the calls with ``-progress``. The wrapper adds ``-profile:v no-such-profile``
+    before their output, which libx264 rejects as it opens, so FFmpeg 5.1 exits with 1 and
+    writes the error to stderr. Other calls (``-version``, ``-encoders``, encoder probes) reach
+    ``ffmpeg`` unchanged.
+    """
+    script = folder / "ffmpeg-failing-encodes"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import os\n"
+        "import sys\n"
+        "argv = sys.argv[1:]\n"
+        'if "-progress" in argv:\n'
+        '    argv[-1:-1] = ["-profile:v", "no-such-profile"]\n'
+        f"os.execv({ffmpeg!r}, [{ffmpeg!r}, *argv])\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return script
 
 
 RUN_ID = re.compile(r"\bing_\d{8}T\d{6}Z_[0-9a-f]{6}\b")

@@ -59,10 +59,10 @@ from cosmos.shell import fs
 from cosmos.shell.binaries import ResolvedTool, resolve_ffmpeg_and_ffprobe
 from cosmos.shell.encoders import select_encoder
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
+from cosmos.shell.ffmpeg_log import CommandLog
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.probe import probe_and_hash
 from cosmos.shell.provenance import artifact_id_beside
-from cosmos.shell.runner import run
 from cosmos.shell.video_index import video_index
 
 logger = logging.getLogger("cosmos.crop")
@@ -359,13 +359,13 @@ def _crop_one(
     plan = item.plan
     try:
         try:
-            completed = run(plan.argv)
+            completed = CommandLog(cmd=plan.cmd, log=plan.log).run(plan.argv)
         except OSError as error:
             return _summary(item, "failed", None, None, f"cannot start {plan.argv[0]} ({error})")
         if not completed.ok:
             reason = (
                 f"ffmpeg exited with {completed.returncode} cropping {plan.source}: "
-                f"{stderr_tail(completed.stderr) or 'no stderr'}"
+                f"{stderr_tail(completed.stderr) or 'no stderr'} (full log: {plan.log})"
             )
             return _summary(item, "failed", None, None, reason)
         checked, output_sha = probe_and_hash(plan.temporary)
@@ -477,13 +477,18 @@ def _dry_run_document(
         ],
         outputs=[
             PlannedOutput(
-                path=str(p.plan.output),
-                kind="video",
+                path=str(path),
+                kind=kind,
                 stage="crop",
-                exists=p.plan.output.exists(),
+                exists=path.exists(),
                 will_create_on_apply=True,
             )
             for p in planned
+            for path, kind in (
+                (p.plan.output, "video"),
+                (p.plan.cmd, "command"),
+                (p.plan.log, "log"),
+            )
         ],
         commands=[
             PlannedCommand(

@@ -40,10 +40,10 @@ from cosmos.core.provenance.ids import make_run_id
 from cosmos.shell import fs
 from cosmos.shell.binaries import ResolvedTool, resolve_ffmpeg_and_ffprobe
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
+from cosmos.shell.ffmpeg_log import CommandLog
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.mp4boxes import front_moov_written, remux_moov_reservation
 from cosmos.shell.probe import probe_and_hash, probe_media
-from cosmos.shell.runner import run
 
 # The document builders and the sidecar reader (cosmos.shell.optimize_records) are imported on
 # first use, inside a worker thread while FFmpeg runs; see _optimize_one.
@@ -274,7 +274,7 @@ def run_optimize(
             output_dir=output_dir,
             command=command,
             time=clock.iso,
-            plans=[(i.plan, i.facts, i.plan.output.exists()) for i in items],
+            plans=[(i.plan, i.facts, _existing_files(i.plan)) for i in items],
             options=settings,
         )
         outcomes = tuple(optimize_records.planned_outcome(i.plan) for i in items)
@@ -354,13 +354,17 @@ def _progress_sink(
 
 def _run_plan(
     item: _Item,
+    command_log: CommandLog,
     number: int,
     total: int,
     progress: OptimizeProgressCallback | None,
 ) -> str | None:
-    """Run one plan; return a failure reason, or ``None`` on success."""
+    """Run one plan and record it in its cmd.txt and log.txt.
+
+    Returns a failure reason, or ``None`` on success.
+    """
     try:
-        completed = run(
+        completed = command_log.run(
             item.plan.argv, on_stdout_line=_progress_sink(item, number, total, progress)
         )
     except OSError as error:
@@ -368,7 +372,7 @@ def _run_plan(
     if not completed.ok:
         return (
             f"ffmpeg exited with {completed.returncode} on {item.plan.source}: "
-            f"{stderr_tail(completed.stderr) or 'no stderr'}"
+            f"{stderr_tail(completed.stderr) or 'no stderr'} (full log: {item.plan.log})"
         )
     return None
 
@@ -385,11 +389,13 @@ def _run_with_retries(
     """Run one plan, and run it again where a second try can succeed.
 
     An automatically chosen hardware encoder that fails is replaced by libx264. A remux whose
-    moov did not fit its reserved space is run again with ``-movflags +faststart``. Returns the
-    item that ran last and its failure reason, or ``None`` on success.
+    moov did not fit its reserved space is run again with ``-movflags +faststart``. Every try
+    is appended to the output's log.txt. Returns the item that ran last and its failure reason,
+    or ``None`` on success.
     """
     plan = item.plan
-    reason = _run_plan(item, number, total, progress)
+    command_log = CommandLog(cmd=plan.cmd, log=plan.log)
+    reason = _run_plan(item, command_log, number, total, progress)
     auto_hardware = (
         reason is not None
         and settings.encoder is None
@@ -411,7 +417,7 @@ def _run_with_retries(
             encoder=SOFTWARE_ENCODER,
         )
         item = _Item(plan, item.facts, choice)
-        reason = _run_plan(item, number, total, progress)
+        reason = _run_plan(item, command_log, number, total, progress)
     overflowed = (
         reason is None
         and plan.reserved_moov_bytes is not None
@@ -426,7 +432,7 @@ def _run_with_retries(
         )
         fs.remove_quietly(plan.temporary)
         item = _Item(with_faststart_pass(plan), item.facts, item.choice)
-        reason = _run_plan(item, number, total, progress)
+        reason = _run_plan(item, command_log, number, total, progress)
     return item, reason
 
 
@@ -503,6 +509,10 @@ def _optimize_one(
     )
     outcome = records.write_sidecar(produced, run_id=run_id, options=settings, env=env)
     return outcome, record
+
+
+def _existing_files(plan: OptimizePlan) -> frozenset[Path]:
+    return frozenset(path for path in (plan.output, plan.cmd, plan.log) if path.exists())
 
 
 def _source_artifact_id(source: Path) -> str | None:

@@ -114,7 +114,7 @@ def write_dry_run_plan(
     output_dir: Path,
     command: str,
     time: str,
-    plans: Sequence[tuple[OptimizePlan, MediaFacts, bool]],
+    plans: Sequence[tuple[OptimizePlan, MediaFacts, frozenset[Path]]],
     options: ResolvedOptimize,
 ) -> Path:
     """Write ``cosmos_optimize_dry_run.json``; ``plans`` as :func:`build_optimize_dry_run`."""

@@ -9,6 +9,7 @@ import pytest
 from returns.result import Failure, Success
 from syrupy.assertion import SnapshotAssertion
 
+from cosmos.core.model.documents import encode_document
 from cosmos.core.model.media import MediaFacts, VideoProbe
 from cosmos.core.optimize.options import OptimizeOptions, resolve_optimize_options
 from cosmos.core.optimize.plan import (
@@ -18,6 +19,7 @@ from cosmos.core.optimize.plan import (
     check_output_names,
     with_faststart_pass,
 )
+from cosmos.core.provenance.optimize_documents import build_optimize_dry_run
 
 SOURCE = Path("/media/field/clip.mov")
 OUTPUT = Path("/web/clip_optimized.mp4")
@@ -163,6 +165,86 @@ def test_faststart_pass_replaces_reservation() -> None:
     second_pass = remux(None)
     assert with_faststart_pass(remux(29830)) == second_pass
     assert with_faststart_pass(second_pass) == second_pass
+
+
+def test_plan_names_cmd_and_log() -> None:
+    options = resolve_optimize_options(OptimizeOptions(), None).unwrap()
+    remux = build_remux_plan(
+        ffmpeg="ffmpeg",
+        source=SOURCE,
+        output=OUTPUT,
+        temporary=TEMPORARY,
+        facts=_facts(),
+        options=options,
+        moov_reservation=29830,
+    ).unwrap()
+    transcode = build_transcode_plan(
+        ffmpeg="ffmpeg",
+        source=SOURCE,
+        output=OUTPUT,
+        temporary=TEMPORARY,
+        facts=_facts(),
+        options=options,
+        encoder="libx264",
+    )
+    second_pass = with_faststart_pass(remux)
+    for plan in (remux, transcode, second_pass):
+        assert plan.cmd == Path("/web/clip_optimized.mp4.cmd.txt")
+        assert plan.log == Path("/web/clip_optimized.mp4.log.txt")
+
+
+def test_dry_run_document(snapshot_json: SnapshotAssertion) -> None:
+    options = resolve_optimize_options(OptimizeOptions(), None).unwrap()
+    plan = build_remux_plan(
+        ffmpeg="ffmpeg",
+        source=SOURCE,
+        output=OUTPUT,
+        temporary=TEMPORARY,
+        facts=_facts(),
+        options=options,
+    ).unwrap()
+    document = build_optimize_dry_run(
+        command="cosmos.sdk.optimize.optimize",
+        time="2026-01-02T03:04:05Z",
+        plan_path=Path("/web/cosmos_optimize_dry_run.json"),
+        plans=[(plan, _facts(), frozenset({plan.log}))],
+        options=options,
+    )
+    outputs = {output.path: output for output in document.outputs}
+    # An earlier log.txt is replaced, and only an existing output blocks the run.
+    assert outputs["/web/clip_optimized.mp4.log.txt"].exists
+    assert outputs["/web/clip_optimized.mp4.log.txt"].will_create_on_apply
+    assert not outputs["/web/clip_optimized.mp4.cmd.txt"].exists
+    assert [finding.code for finding in document.validation] == ["stream-dropped"]
+    assert encode_document(document).decode() == snapshot_json
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_dry_run_existing_output(force: bool) -> None:
+    options = resolve_optimize_options(OptimizeOptions(force=force), None).unwrap()
+    plan = build_remux_plan(
+        ffmpeg="ffmpeg",
+        source=SOURCE,
+        output=OUTPUT,
+        temporary=TEMPORARY,
+        facts=_facts(),
+        options=options,
+    ).unwrap()
+    document = build_optimize_dry_run(
+        command="cosmos.sdk.optimize.optimize",
+        time="2026-01-02T03:04:05Z",
+        plan_path=Path("/web/cosmos_optimize_dry_run.json"),
+        plans=[(plan, _facts(), frozenset({plan.output, plan.cmd}))],
+        options=options,
+    )
+    assert [(o.kind, o.exists) for o in document.outputs] == [
+        ("video", True),
+        ("command", True),
+        ("log", False),
+    ]
+    assert [o.will_create_on_apply for o in document.outputs] == [force] * 3
+    codes = [finding.code for finding in document.validation]
+    assert ("output-exists" in codes) is not force
 
 
 def test_remux_rejects_prores() -> None:

@@ -4,18 +4,21 @@ never collide, curated views run as one crop run."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 from pathlib import Path
 
 import msgspec
 import pytest
 
-from cosmos.core.model.documents import CropRunDocument, ViewDocument
+from cosmos.core.model.documents import CropDryRunPlan, CropRunDocument, ViewDocument
 from cosmos.crop.curated_views import parse_curated_views
 from cosmos.crop.jobs import parse_jobs_json
 from cosmos.sdk.crop import CropJob, RectCropJob, crop, crop_pairs
 from cosmos.sdk.video import extract_frames_at_indices, probe_video
-from tests.helpers import CliRunner
+from tests.helpers import CliRunner, ffmpeg_failing_encodes
+from tests.media import FFMPEG
 
 WIDTH, HEIGHT, FPS = 320, 180, 25
 MARKS = (
@@ -190,6 +193,7 @@ def test_invalid_job_before_encode(marks: Path, tmp_path: Path, job: CropJob | R
     with pytest.raises(ValueError, match="invalid"):
         crop([marks], [CropJob(size=50), job], tmp_path)
     assert list(tmp_path.glob("*.mp4")) == []
+    assert list(tmp_path.glob("*.txt")) == []
 
 
 @pytest.mark.parametrize(("start", "end"), [(1.0, 2.0), (0.52, 1.32), (0.0, 0.4)])
@@ -359,7 +363,68 @@ def test_dry_run_plans_only(marks: Path, tmp_path: Path) -> None:
     planned = crop([marks], [CropJob(size=100)], tmp_path, ffmpeg_opts={"dry_run": True})
     assert planned == [tmp_path / "crop_000_job00_t00_s100.mp4"]
     assert not planned[0].exists()
-    assert (tmp_path / "cosmos_crop_dry_run.json").is_file()
+    plan = msgspec.json.decode(
+        (tmp_path / "cosmos_crop_dry_run.json").read_bytes(), type=CropDryRunPlan
+    )
+    assert [(Path(o.path).name, o.kind) for o in plan.outputs] == [
+        ("crop_000_job00_t00_s100.mp4", "video"),
+        ("crop_000_job00_t00_s100.mp4.cmd.txt", "command"),
+        ("crop_000_job00_t00_s100.mp4.log.txt", "log"),
+    ]
+    assert list(tmp_path.glob("*.txt")) == []
+
+
+def _logged_attempts(output: Path) -> list[tuple[str, str]]:
+    """Return the argv line and the exit status of every attempt in the output's log.txt."""
+    log = output.with_name(output.name + ".log.txt").read_text(encoding="utf-8")
+    return re.findall(r"^\$ (.*)\n# exit (-?\d+), [0-9.]+ s$", log, re.MULTILINE)
+
+
+def test_crop_records_cmd_and_log(marks: Path, tmp_path: Path) -> None:
+    (output,) = crop([marks], [CropJob(size=100)], tmp_path)
+    command = output.with_name(output.name + ".cmd.txt").read_text(encoding="utf-8")
+    argv = shlex.split(command)
+    assert argv[0] == FFMPEG
+    assert argv[argv.index("-vf") + 1].startswith("crop=100:100:110:40,")
+    assert _logged_attempts(output) == [(command.rstrip("\n"), "0")]
+
+
+def test_rerun_replaces_cmd_and_log(marks: Path, tmp_path: Path) -> None:
+    output = tmp_path / "crop_000_job00_t00_s100.mp4"
+    cmd = output.with_name(output.name + ".cmd.txt")
+    log = output.with_name(output.name + ".log.txt")
+    cmd.write_text("stale command\n", encoding="utf-8")
+    log.write_text("stale log\n", encoding="utf-8")
+    crop([marks], [CropJob(size=100)], tmp_path)
+    assert shlex.split(cmd.read_text(encoding="utf-8"))[0] == FFMPEG
+    assert [status for _, status in _logged_attempts(output)] == ["0"]
+
+
+def test_failed_crop_names_log(
+    marks: Path, tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrapper = ffmpeg_failing_encodes(tmp_path, FFMPEG)
+    monkeypatch.setenv("COSMOS_FFMPEG", str(wrapper))
+    out_dir = tmp_path / "out"
+
+    # The strict profile pins libx264, which rejects the profile the wrapper adds.
+    result = cli(
+        "crop", "run", "--input", marks, "--out-dir", out_dir, "--size", "100",
+        "--profile", "strict", "--json",
+    )  # fmt: skip
+
+    assert result.code == 5
+    output = out_dir.resolve() / "crop_000_job00_t00_s100.mp4"
+    log = output.with_name(output.name + ".log.txt")
+    (job,) = json.loads(result.stdout)["jobs"]
+    assert job["status"] == "failed"
+    assert job["reason"].startswith("ffmpeg exited with 1 cropping ")
+    assert job["reason"].endswith(f"(full log: {log})")
+    assert [status for _, status in _logged_attempts(output)] == ["1"]
+    assert "invalid profile: no-such-profile" in log.read_text(encoding="utf-8")
+    command = output.with_name(output.name + ".cmd.txt").read_text(encoding="utf-8")
+    assert shlex.split(command)[0] == str(wrapper)
+    assert list(out_dir.glob("*.mp4")) == []
 
 
 def test_cli_crop_run(marks: Path, tmp_path: Path, cli: CliRunner) -> None:

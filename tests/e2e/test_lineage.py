@@ -133,6 +133,21 @@ def test_lookups(pipeline: dict[str, Path]) -> None:
     assert len(sha_map(pipeline["out"], kind="clip")) == 2
 
 
+def test_verify_accepts_cmd_and_log(pipeline: dict[str, Path], cli: CliRunner) -> None:
+    # Ingest, crop and optimize each leave <output>.cmd.txt and <output>.log.txt beside their
+    # outputs, and neither counts as media or as a sidecar.
+    outputs = [pipeline["clip"], pipeline["view"], pipeline["optimized_view"]]
+    for output in outputs:
+        assert output.with_name(output.name + ".cmd.txt").is_file(), output
+        assert output.with_name(output.name + ".log.txt").is_file(), output
+    report = verify(pipeline["out"])
+    assert report.orphaned_media == ()
+    assert report.malformed_sidecars == ()
+    assert report.ok, report
+    assert build_index(pipeline["out"]).warnings == []
+    assert cli("provenance", "verify", pipeline["out"]).code == 0
+
+
 def test_verify_then_tamper(pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(pipeline["out"], copy)

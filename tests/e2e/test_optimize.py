@@ -4,6 +4,8 @@ checked before any work, encoder fallback is recorded."""
 from __future__ import annotations
 
 import logging
+import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -16,8 +18,8 @@ from cosmos.sdk.optimize import OptimizeOptions, optimize, optimize_run
 from cosmos.sdk.provenance import sha256_file
 from cosmos.sdk.video import probe_video
 from cosmos.shell import optimize as optimize_shell
-from tests.helpers import CliRunner
-from tests.media import probe_streams, top_level_boxes
+from tests.helpers import CliRunner, ffmpeg_failing_encodes
+from tests.media import FFMPEG, probe_streams, top_level_boxes
 
 
 def _ffmpeg(*args: str) -> None:
@@ -67,6 +69,20 @@ def _framemd5(path: Path) -> list[str]:
 def _sidecar(output: Path) -> OptimizedDocument:
     data = output.with_name(output.name + ".cosmos_optimized.v1.json").read_bytes()
     return msgspec.json.decode(data, type=OptimizedDocument)
+
+
+def _cmd_txt(output: Path) -> Path:
+    return output.with_name(output.name + ".cmd.txt")
+
+
+def _log_txt(output: Path) -> Path:
+    return output.with_name(output.name + ".log.txt")
+
+
+def _logged_attempts(output: Path) -> list[tuple[str, str]]:
+    """Return the argv line and the exit status of every attempt in the output's log.txt."""
+    log = _log_txt(output).read_text(encoding="utf-8")
+    return re.findall(r"^\$ (.*)\n# exit (-?\d+), [0-9.]+ s$", log, re.MULTILINE)
 
 
 def test_remux_moves_moov_first(sources: dict[str, Path], tmp_path: Path) -> None:
@@ -124,6 +140,12 @@ def test_remux_moov_overflow_second_pass(
     assert boxes.index("moov") < boxes.index("mdat")
     assert _framemd5(output) == _framemd5(sources["late"])
     assert _sidecar(output).output.sha256 == sha256_file(output)
+    (first, first_exit), (second, second_exit) = _logged_attempts(output)
+    assert (first_exit, second_exit) == ("0", "0")
+    assert "-moov_size 64" in first
+    assert "-movflags +faststart" in second
+    assert "-moov_size" not in second
+    assert _cmd_txt(output).read_text(encoding="utf-8") == second + "\n"
     monkeypatch.setattr(optimize_shell, "remux_moov_reservation", lambda source: None)
     (second_pass,) = optimize([sources["late"]], tmp_path / "second-pass")
     assert output.read_bytes() == second_pass.read_bytes()
@@ -142,6 +164,65 @@ def test_remux_second_pass_without_moov_size(
     boxes = top_level_boxes(output)
     assert boxes.index("moov") < boxes.index("mdat")
     assert _framemd5(output) == _framemd5(sources[name])
+
+
+def test_remux_records_cmd_and_log(sources: dict[str, Path], tmp_path: Path) -> None:
+    (output,) = optimize([sources["late"]], tmp_path)
+    command = _cmd_txt(output).read_text(encoding="utf-8")
+    argv = shlex.split(command)
+    assert argv[0] == FFMPEG
+    assert argv[argv.index("-c") + 1] == "copy"
+    assert argv[-1].startswith(f"file:{tmp_path.resolve()}/.late_optimized.mp4.")
+    assert _logged_attempts(output) == [(command.rstrip("\n"), "0")]
+    # FFmpeg's stderr follows the exit line.
+    assert "Stream mapping:" in _log_txt(output).read_text(encoding="utf-8")
+
+
+def test_failed_transcode_names_log(
+    sources: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrapper = ffmpeg_failing_encodes(tmp_path, FFMPEG)
+    monkeypatch.setenv("COSMOS_FFMPEG", str(wrapper))
+    out_dir = tmp_path / "out"
+    options = OptimizeOptions(encoder="libx264", target_height=90)
+
+    result = optimize_run([sources["fast"]], out_dir, options=options)
+
+    (outcome,) = result.outcomes
+    output = out_dir.resolve() / "fast_optimized.mp4"
+    assert outcome.status == "failed"
+    assert outcome.reason is not None
+    assert outcome.reason.startswith("ffmpeg exited with 1 on ")
+    assert outcome.reason.endswith(f"(full log: {_log_txt(output)})")
+    assert [status for _, status in _logged_attempts(output)] == ["1"]
+    assert "invalid profile: no-such-profile" in _log_txt(output).read_text(encoding="utf-8")
+    assert shlex.split(_cmd_txt(output).read_text(encoding="utf-8"))[0] == str(wrapper)
+    assert list(out_dir.glob("*.mp4")) == []
+    assert list(out_dir.glob("*.cosmos_optimized.v1.json")) == []
+
+
+def test_rerun_replaces_cmd_and_log(sources: dict[str, Path], tmp_path: Path) -> None:
+    output = tmp_path / "fast_optimized.mp4"
+
+    def write_stale() -> None:
+        _cmd_txt(output).write_text("stale command\n", encoding="utf-8")
+        _log_txt(output).write_text("stale log\n", encoding="utf-8")
+
+    # cmd.txt and log.txt without their output do not count as an existing output.
+    write_stale()
+    optimize([sources["fast"]], tmp_path)
+    assert shlex.split(_cmd_txt(output).read_text(encoding="utf-8"))[0] == FFMPEG
+    assert [status for _, status in _logged_attempts(output)] == ["0"]
+
+    write_stale()
+    with pytest.raises(OutputExistsError):
+        optimize([sources["fast"]], tmp_path)
+    assert _cmd_txt(output).read_text(encoding="utf-8") == "stale command\n"
+    assert _log_txt(output).read_text(encoding="utf-8") == "stale log\n"
+
+    optimize([sources["fast"]], tmp_path, options=OptimizeOptions(force=True))
+    assert shlex.split(_cmd_txt(output).read_text(encoding="utf-8"))[0] == FFMPEG
+    assert [status for _, status in _logged_attempts(output)] == ["0"]
 
 
 def test_remux_already_faststart(sources: dict[str, Path], tmp_path: Path) -> None:
@@ -208,6 +289,7 @@ def test_explicit_encoder_not_replaced(
     assert result.code == 4
     assert "error: encoder h264_nvenc" in result.stderr
     assert list(tmp_path.glob("*.mp4")) == []
+    assert list(tmp_path.glob("*.txt")) == []
 
 
 def test_existing_output_fails_before_work(sources: dict[str, Path], tmp_path: Path) -> None:
@@ -219,6 +301,7 @@ def test_existing_output_fails_before_work(sources: dict[str, Path], tmp_path: P
     assert str(existing) in str(raised.value)
     assert existing.read_bytes() == b"earlier result"
     assert not (tmp_path / "fast_optimized.mp4").exists()
+    assert list(tmp_path.glob("*.txt")) == []
     (replaced,) = optimize([sources["late"]], tmp_path, options=OptimizeOptions(force=True))
     assert replaced.read_bytes() != b"earlier result"
 
@@ -260,6 +343,12 @@ def test_dry_run_writes_plan_only(sources: dict[str, Path], tmp_path: Path) -> N
         (tmp_path / "cosmos_optimize_dry_run.json").read_bytes(), type=OptimizeDryRunPlan
     )
     assert plan.side_effects.creates_media_outputs is False
+    assert [(Path(o.path).name, o.kind) for o in plan.outputs] == [
+        ("pcm_optimized.mp4", "video"),
+        ("pcm_optimized.mp4.cmd.txt", "command"),
+        ("pcm_optimized.mp4.log.txt", "log"),
+    ]
+    assert list(tmp_path.glob("*.txt")) == []
     assert plan.commands[0].argv[0].endswith("ffmpeg")
     argv = plan.commands[0].argv
     assert argv[argv.index("-vf") + 1] == "scale=-2:120:flags=lanczos,format=yuv420p"

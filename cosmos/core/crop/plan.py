@@ -10,7 +10,7 @@ from cosmos.core.crop.geometry import CropGeometry
 from cosmos.core.crop.jobs import AnyCropJob, CropJob
 from cosmos.core.encode.policy import bitexact_muxer_args, encoder_setup, video_codec_args
 from cosmos.core.encode.profiles import DeterminismProfile
-from cosmos.core.ffmpeg.paths import file_url
+from cosmos.core.ffmpeg.paths import command_path, file_url, log_path
 from cosmos.core.ingest.plan import output_args
 
 # Views are derived products that people study closely, so they are encoded near-transparently.
@@ -57,9 +57,15 @@ class TrimWindow:
 
 @dataclass(frozen=True, slots=True)
 class CropPlan:
+    """One (input, job) encode. FFmpeg writes ``temporary`` and the shell renames it to
+    ``output``. ``cmd`` and ``log`` are the ``<output>.cmd.txt`` and ``<output>.log.txt`` files a
+    real run writes beside it."""
+
     source: Path
     output: Path
     temporary: Path
+    cmd: Path
+    log: Path
     geometry: CropGeometry
     trim: TrimWindow
     encoder: str
@@ -94,4 +100,15 @@ def build_crop_plan(
     argv += video_codec_args(encoder, CROP_CRF, "balanced", profile)
     argv += bitexact_muxer_args(profile)
     argv += output_args(temporary)
-    return CropPlan(source, output, temporary, geometry, trim, encoder, tuple(argv), filtergraph)
+    return CropPlan(
+        source=source,
+        output=output,
+        temporary=temporary,
+        cmd=command_path(output),
+        log=log_path(output),
+        geometry=geometry,
+        trim=trim,
+        encoder=encoder,
+        argv=tuple(argv),
+        filtergraph=filtergraph,
+    )

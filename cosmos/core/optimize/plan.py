@@ -16,7 +16,7 @@ from cosmos.core.encode.policy import (
     video_codec_args,
 )
 from cosmos.core.errors import InvalidInput
-from cosmos.core.ffmpeg.paths import file_url
+from cosmos.core.ffmpeg.paths import command_path, file_url, log_path
 from cosmos.core.model.media import MediaFacts
 from cosmos.core.optimize.options import ResolvedOptimize
 
@@ -61,6 +61,8 @@ def check_output_names(
 class OptimizePlan:
     """One input's optimize: the argv, what was kept and dropped, and the encoder.
 
+    FFmpeg writes ``temporary`` and the shell renames it to ``output``. ``cmd`` and ``log`` are
+    the ``<output>.cmd.txt`` and ``<output>.log.txt`` files a real run writes beside it.
     ``reserved_moov_bytes`` is the ``-moov_size`` of a remux that writes the moov at the front in
     one pass, or ``None`` when the argv has ``-movflags +faststart`` or no fast start at all.
     """
@@ -68,6 +70,8 @@ class OptimizePlan:
     source: Path
     output: Path
     temporary: Path
+    cmd: Path
+    log: Path
     argv: tuple[str, ...]
     mode: str
     encoder: str | None
@@ -128,15 +132,17 @@ def build_remux_plan(
     argv += _muxer_args(options, temporary, reserved)
     return Success(
         OptimizePlan(
-            source,
-            output,
-            temporary,
-            tuple(argv),
-            "remux",
-            None,
-            None,
-            tuple(dropped),
-            reserved,
+            source=source,
+            output=output,
+            temporary=temporary,
+            cmd=command_path(output),
+            log=log_path(output),
+            argv=tuple(argv),
+            mode="remux",
+            encoder=None,
+            filtergraph=None,
+            dropped_streams=tuple(dropped),
+            reserved_moov_bytes=reserved,
         )
     )
 
@@ -194,7 +200,16 @@ def build_transcode_plan(
                 argv += ["-flags:a", "+bitexact"]
     argv += _muxer_args(options, temporary, None)
     return OptimizePlan(
-        source, output, temporary, tuple(argv), "transcode", encoder, filtergraph, tuple(dropped)
+        source=source,
+        output=output,
+        temporary=temporary,
+        cmd=command_path(output),
+        log=log_path(output),
+        argv=tuple(argv),
+        mode="transcode",
+        encoder=encoder,
+        filtergraph=filtergraph,
+        dropped_streams=tuple(dropped),
     )
 
 

@@ -160,10 +160,14 @@ def build_optimize_dry_run(
     command: str,
     time: str,
     plan_path: Path,
-    plans: Sequence[tuple[OptimizePlan, MediaFacts, bool]],
+    plans: Sequence[tuple[OptimizePlan, MediaFacts, frozenset[Path]]],
     options: ResolvedOptimize,
 ) -> OptimizeDryRunPlan:
-    """``plans`` contains each plan, the source's probe, and whether the output exists already."""
+    """Build ``cosmos_optimize_dry_run.json``.
+
+    ``plans`` contains each plan, the source's probe, and which of the plan's output, cmd.txt
+    and log.txt exist already. Only an existing output stops a run without ``force``.
+    """
     validation = [
         FindingRecord(
             clip=plan.source.name,
@@ -183,8 +187,8 @@ def build_optimize_dry_run(
                 "force=True (CLI: --force)",
                 blocking=True,
             )
-            for plan, _, exists in plans
-            if exists
+            for plan, _, existing in plans
+            if plan.output in existing
         ]
     return OptimizeDryRunPlan(
         schema=DRY_RUN_SCHEMA,
@@ -202,14 +206,16 @@ def build_optimize_dry_run(
             for p, facts, _ in plans
         ],
         outputs=[
+            # cmd.txt and log.txt are written exactly when the output is.
             PlannedOutput(
-                path=str(p.output),
-                kind="video",
+                path=str(path),
+                kind=kind,
                 stage="optimize",
-                exists=exists,
-                will_create_on_apply=options.force or not exists,
+                exists=path in existing,
+                will_create_on_apply=options.force or p.output not in existing,
             )
-            for p, _, exists in plans
+            for p, _, existing in plans
+            for path, kind in ((p.output, "video"), (p.cmd, "command"), (p.log, "log"))
         ],
         commands=[
             PlannedCommand(
