@@ -108,8 +108,8 @@ def _choose_encoder(
             return Failure(
                 ToolUnavailable(
                     tool=name,
-                    message=f"encoder {name} is not built into {ffmpeg.path}; run "
-                    "`cosmos doctor` to list the encoders that work, or omit --encoder",
+                    message=f"encoder {name} is not built into {ffmpeg.path}; run `cosmos "
+                    "doctor` to list the encoders that work, or omit encoder (CLI: --encoder)",
                 )
             )
         if name != SOFTWARE_ENCODER and not encoder_works(ffmpeg.path, name, *size, "yuv420p"):
@@ -118,7 +118,7 @@ def _choose_encoder(
                     tool=name,
                     message=f"encoder {name} is listed by {ffmpeg.path} but failed a one-frame "
                     f"test encode at {size[0]}x{size[1]} on this machine (no device or driver); "
-                    "omit --encoder to fall back to libx264",
+                    "omit encoder (CLI: --encoder) to fall back to libx264",
                 )
             )
         return Success(EncoderChoice(encoder=name, attempted=()))

@@ -13,6 +13,7 @@ from cosmos.core.encode.policy import (
     parse_encoder_list,
     pick_encoder,
     quality_args,
+    video_codec_args,
 )
 from cosmos.core.encode.profiles import BALANCED, STRICT, THROUGHPUT, DeterminismProfile
 
@@ -192,3 +193,11 @@ Encoders:
 
 def test_parse_encoder_list() -> None:
     assert parse_encoder_list(ENCODER_LIST) == {"libx264", "h264_nvenc", "ffv1"}
+
+
+@pytest.mark.parametrize(
+    ("encoder", "tagged"), [("libx265", True), ("hevc_nvenc", True), ("libx264", False)]
+)
+def test_hevc_tagged_hvc1(encoder: str, tagged: bool) -> None:
+    args = video_codec_args(encoder, 23, "balanced", None)
+    assert (args[2:4] == ["-tag:v", "hvc1"]) is tagged

@@ -274,8 +274,9 @@ def test_auto_fallback_records_attempts(sources: dict[str, Path], tmp_path: Path
 def test_explicit_encoder_not_replaced(
     sources: dict[str, Path], tmp_path: Path, cli: CliRunner
 ) -> None:
-    with pytest.raises(ToolNotFoundError, match="h264_nvenc"):
+    with pytest.raises(ToolNotFoundError, match="h264_nvenc") as raised:
         optimize([sources["fast"]], tmp_path, options=OptimizeOptions(encoder="h264_nvenc"))
+    assert "omit encoder (CLI: --encoder)" in str(raised.value)
     result = cli(
         "optimize",
         "run",
@@ -288,6 +289,7 @@ def test_explicit_encoder_not_replaced(
     )
     assert result.code == 4
     assert "error: encoder h264_nvenc" in result.stderr
+    assert "omit --encoder" in result.stderr
     assert list(tmp_path.glob("*.mp4")) == []
     assert list(tmp_path.glob("*.txt")) == []
 
@@ -313,6 +315,11 @@ def test_same_stem_inputs_rejected(sources: dict[str, Path], tmp_path: Path) -> 
     twin.write_bytes(sources["late"].read_bytes())
     with pytest.raises(ValueError, match="would all be written to"):
         optimize([sources["late"], twin], tmp_path / "out")
+
+
+def test_same_input_twice_rejected(sources: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="is given 2 times; give each input once"):
+        optimize([sources["late"], sources["late"]], tmp_path / "out")
 
 
 def test_remux_with_transform_rejected(sources: dict[str, Path], tmp_path: Path) -> None:

@@ -193,10 +193,14 @@ def video_codec_args(
 ) -> list[str]:
     """Return the video encoder options shared by ingest, crop and optimize.
 
-    The encoder, the x264 preset, the quality value the way the encoder understands it, the
-    profile's thread count (for x264 also its own ``threads``), and bitexact encoding.
+    The encoder (HEVC tagged ``hvc1``), the x264 preset, the quality value the way the encoder
+    understands it, the profile's thread count (for x264 also its own ``threads``), and bitexact
+    encoding.
     """
     args = ["-c:v", encoder]
+    if encoder == "libx265" or encoder.startswith("hevc_"):
+        # FFmpeg tags HEVC in MP4 as hev1 by default, and QuickTime Player on macOS plays only hvc1.
+        args += ["-tag:v", "hvc1"]
     if encoder == SOFTWARE_ENCODER:
         args += ["-preset", libx264_preset(quality_mode, profile)]
     args += quality_args(encoder, crf, quality_mode)

@@ -38,6 +38,13 @@ def check_output_names(
     for output, count in counts.items():
         if count > 1:
             clashing = [str(s) for s, o in zip(sources, outputs, strict=True) if o == output]
+            if len(set(clashing)) == 1:
+                return Failure(
+                    InvalidInput(
+                        value=clashing[0],
+                        message=f"input {clashing[0]} is given {count} times; give each input once",
+                    )
+                )
             return Failure(
                 InvalidInput(
                     value=str(output),
