@@ -72,6 +72,22 @@ class BackendMissing(msgspec.Struct, frozen=True):
     message: str
 
 
+def not_a_file_message(role: str, path: str, exists: bool) -> str:
+    """Return the message for a ``role`` path (``"input"``, ``"video file"``) that is not a
+    regular file: missing when ``exists`` is false, else a folder or device."""
+    if exists:
+        return f"{role} {path} is not a regular file; pass a video file"
+    return f"{role} {path} does not exist; check the path"
+
+
+def empty_file_message(role: str, path: str) -> str:
+    """Return the message for a ``role`` path that is a file of 0 bytes."""
+    return (
+        f"{role} {path} is empty (0 bytes); it was not copied completely or its recording "
+        "failed, so pass a complete video file"
+    )
+
+
 class SourceMissing(msgspec.Struct, frozen=True):
     """A video path that does not exist or is not a regular file."""
 

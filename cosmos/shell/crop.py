@@ -22,6 +22,7 @@ from cosmos.core.errors import (
     InvalidInput,
     InvalidOption,
     ProcessingFailed,
+    not_a_file_message,
     stderr_tail,
 )
 from cosmos.core.ffmpeg.timeline import PacketIndex
@@ -167,7 +168,7 @@ def _plan_pairs(
             return Failure(
                 InvalidInput(
                     value=str(pair.source),
-                    message=f"input {pair.source} does not exist or is not a file; check the path",
+                    message=not_a_file_message("input", str(pair.source), pair.source.exists()),
                 )
             )
         result = video_index(pair.source)

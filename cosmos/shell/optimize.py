@@ -22,6 +22,8 @@ from cosmos.core.errors import (
     InvalidInput,
     OutputExists,
     ToolUnavailable,
+    empty_file_message,
+    not_a_file_message,
     stderr_tail,
 )
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
@@ -198,8 +200,12 @@ def _check_inputs(videos: list[Path]) -> Result[list[Path], InvalidInput]:
             return Failure(
                 InvalidInput(
                     value=str(video),
-                    message=f"input {video} does not exist or is not a file; check the path",
+                    message=not_a_file_message("input", str(video), path.exists()),
                 )
+            )
+        if path.stat().st_size == 0:
+            return Failure(
+                InvalidInput(value=str(video), message=empty_file_message("input", str(video)))
             )
         sources.append(path.resolve())
     return Success(sources)

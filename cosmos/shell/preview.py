@@ -20,6 +20,7 @@ from cosmos.core.errors import (
     InvalidInput,
     InvalidOption,
     ProcessingFailed,
+    not_a_file_message,
     stderr_tail,
 )
 from cosmos.core.image.png import encode_png
@@ -87,7 +88,7 @@ def _group_by_source(
             return Failure(
                 InvalidInput(
                     value=str(pair.source),
-                    message=f"input {pair.source} does not exist or is not a file; check the path",
+                    message=not_a_file_message("input", str(pair.source), pair.source.exists()),
                 )
             )
         resolved = pair.source.resolve()

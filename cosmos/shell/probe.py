@@ -8,7 +8,13 @@ from pathlib import Path
 
 from returns.result import Failure, Result, Success
 
-from cosmos.core.errors import ProbeFailed, ToolUnavailable, stderr_tail
+from cosmos.core.errors import (
+    ProbeFailed,
+    ToolUnavailable,
+    empty_file_message,
+    not_a_file_message,
+    stderr_tail,
+)
 from cosmos.core.ffmpeg.probe import build_ffprobe_argv, parse_ffprobe_json
 from cosmos.core.model.media import MediaFacts
 from cosmos.shell.binaries import resolve_tool
@@ -18,20 +24,12 @@ DEFAULT_PROBE_TIMEOUT_SECONDS = 60.0
 
 
 def _precheck(path: Path) -> ProbeFailed | None:
-    if not path.exists():
-        return ProbeFailed(
-            path=str(path), message=f"{path} does not exist; check the path and try again"
-        )
     if not path.is_file():
         return ProbeFailed(
-            path=str(path), message=f"{path} is not a regular file; pass a video file"
+            path=str(path), message=not_a_file_message("video file", str(path), path.exists())
         )
     if path.stat().st_size == 0:
-        return ProbeFailed(
-            path=str(path),
-            message=f"{path} is empty (0 bytes); the recording is missing or was not copied "
-            "completely",
-        )
+        return ProbeFailed(path=str(path), message=empty_file_message("video file", str(path)))
     return None
 
 

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from returns.result import Failure, Result
 
-from cosmos.core.errors import ProbeFailed, SourceMissing, ToolUnavailable
+from cosmos.core.errors import (
+    ProbeFailed,
+    SourceMissing,
+    ToolUnavailable,
+    empty_file_message,
+    not_a_file_message,
+)
 from cosmos.core.ffmpeg.probe import build_ffprobe_argv, parse_video_index
 from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.model.media import MediaFacts
@@ -27,13 +33,9 @@ def video_timeout_seconds() -> float | None:
 
 
 def check_source(path: Path) -> SourceMissing | None:
-    if not path.exists():
-        return SourceMissing(
-            path=str(path), message=f"video file {path} does not exist; check the path"
-        )
     if not path.is_file():
         return SourceMissing(
-            path=str(path), message=f"{path} is not a regular file; pass a video file"
+            path=str(path), message=not_a_file_message("video file", str(path), path.exists())
         )
     return None
 
@@ -77,8 +79,6 @@ def video_index(path: Path) -> IndexResult:
     stat = resolved.stat()
     if stat.st_size == 0:
         return Failure(
-            ProbeFailed(
-                path=str(path), message=f"{path} is empty (0 bytes); pass a complete video file"
-            )
+            ProbeFailed(path=str(path), message=empty_file_message("video file", str(path)))
         )
     return _cached_index(resolved, stat.st_size, stat.st_mtime_ns, video_timeout_seconds())

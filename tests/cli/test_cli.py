@@ -56,7 +56,7 @@ def test_probe_missing_file(cli: CliRunner, tmp_path: Path) -> None:
     result = cli("video", "probe", missing, "--json")
     assert result.code == 3
     assert result.stdout == ""
-    assert result.stderr.startswith(f"error: {missing} does not exist")
+    assert result.stderr == f"error: video file {missing} does not exist; check the path\n"
 
 
 def test_probe_ffprobe_missing(
@@ -312,3 +312,36 @@ def test_subprocess_exit_code(tmp_path: Path) -> None:
     assert completed.returncode == 3
     assert completed.stdout == ""
     assert completed.stderr.startswith("error: ")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("video", "probe", "{path}"),
+        ("video", "timeline", "{path}"),
+        ("optimize", "run", "--input", "{path}", "--out-dir", "{out}"),
+        ("crop", "run", "--input", "{path}", "--out-dir", "{out}"),
+    ],
+    ids=["probe", "timeline", "optimize", "crop"],
+)
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("missing", "does not exist; check the path"),
+        ("empty", "is empty (0 bytes); it was not copied completely"),
+        ("folder", "is not a regular file; pass a video file"),
+    ],
+)
+def test_bad_video_path_same_message(
+    cli: CliRunner, tmp_path: Path, command: tuple[str, ...], kind: str, expected: str
+) -> None:
+    path = tmp_path / "clip.mp4"
+    if kind == "empty":
+        path.touch()
+    elif kind == "folder":
+        path.mkdir()
+    out = tmp_path / "out"
+    result = cli(*(token.format(path=path, out=out) for token in command))
+    assert result.code == 3
+    assert f" {path} {expected}" in result.stderr
+    assert not out.exists() or list(out.iterdir()) == []
