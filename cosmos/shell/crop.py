@@ -405,7 +405,7 @@ def _view_document(
     profile: DeterminismProfile | None,
 ) -> ViewDocument:
     plan, job = item.plan, item.pair.job
-    folder = plan.output.parent
+    folder = plan.output.parent.resolve()
     geometry = plan.geometry
     return ViewDocument(
         schema_version=SCHEMA_VERSION,
@@ -420,14 +420,14 @@ def _view_document(
         input_clip_id=artifact_id_beside(plan.source, ("clip",)),
         source=SourceRef(
             path=str(plan.source),
-            relpath=relative_path(plan.source, folder),
+            relpath=relative_path(plan.source.resolve(), folder),
             sha256=source_sha,
             bytes=plan.source.stat().st_size,
             rotation_degrees=item.facts.rotation_degrees,
         ),
         output=OutputRef(
             path=str(plan.output),
-            relpath=relative_path(plan.output, folder),
+            relpath=relative_path(plan.output.resolve(), folder),
             sha256=output_sha,
             bytes=plan.output.stat().st_size,
         ),

@@ -29,6 +29,12 @@ def test_relative_path(target: str, start: str, expected: str) -> None:
     assert relative_path(PurePosixPath(target), PurePosixPath(start)) == expected
 
 
+@pytest.mark.parametrize(("target", "start"), [("in/a.mp4", "/out"), ("/in/a.mp4", "out")])
+def test_relative_path_rejects_relative(target: str, start: str) -> None:
+    with pytest.raises(ValueError, match="needs absolute paths"):
+        relative_path(PurePosixPath(target), PurePosixPath(start))
+
+
 def test_relative_path_resolves_back() -> None:
     target, start = PurePosixPath("/data/in/a.mp4"), PurePosixPath("/data/out/run")
     joined = PurePosixPath(start, relative_path(target, start))

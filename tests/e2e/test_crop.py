@@ -244,6 +244,20 @@ def test_sidecar_joins_source(marks: Path, tmp_path: Path) -> None:
     assert run.jobs[0].sha256 == view.output.sha256
 
 
+def test_relative_input_relpath_resolves(
+    marks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ing").mkdir()
+    source = tmp_path / "ing" / "marks.mp4"
+    source.write_bytes(marks.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    (output,) = crop([Path("ing/marks.mp4")], [CropJob(size=100)], Path("crop"))
+    view = _view(tmp_path / output)
+    assert view.source.relpath == "../ing/marks.mp4"
+    assert view.source.path == "ing/marks.mp4"
+    assert view.output.relpath == output.name
+
+
 def test_jobs_file_square_and_rect(marks: Path, tmp_path: Path) -> None:
     square = tmp_path / "square.json"
     square.write_text(

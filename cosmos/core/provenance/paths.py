@@ -9,8 +9,12 @@ def relative_path(target: PurePath, start_folder: PurePath) -> str:
     """Return ``target`` relative to ``start_folder``, walking up with ``..`` where needed.
 
     Both paths must be absolute (the shell resolves them), so a moved tree still resolves when
-    ``target`` and the document move together.
+    ``target`` and the document move together. A relative one is a caller's bug, so it raises
+    ``ValueError`` instead of recording a path that points elsewhere.
     """
+    for path in (target, start_folder):
+        if not path.is_absolute():
+            raise ValueError(f"relative_path needs absolute paths, got {str(path)!r}")
     target_parts = target.parts
     start_parts = start_folder.parts
     common = 0
