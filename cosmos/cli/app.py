@@ -12,6 +12,7 @@ from cyclopts import App
 import cosmos
 from cosmos.cli.output import (
     EXIT_INTERRUPTED,
+    EXIT_INVALID_INPUT,
     EXIT_OK,
     EXIT_USAGE,
     cli_wording,
@@ -111,4 +112,14 @@ def run_app(tokens: list[str]) -> int:
             traceback.print_exc()
         print_error(error.message)
         return exit_code_for(error)
+    except OSError as error:
+        # A file-system error that no command turned into a message of its own.
+        if verbose:
+            traceback.print_exc()
+        where = f" ({error.filename})" if error.filename else ""
+        print_error(
+            f"{error.strerror or error}{where}; check the path, its permissions and the free "
+            "space (--verbose shows where it happened)"
+        )
+        return EXIT_INVALID_INPUT
     return result if isinstance(result, int) else 0

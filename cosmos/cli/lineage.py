@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json as json_module
+import logging
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ from cosmos.cli.output import (
 )
 from cosmos.sdk.lineage import LineageIndex, Node, build_index
 
+logger = logging.getLogger(__name__)
 app = App(name="lineage", help="Build and query the lineage graph of artifacts.")
 Identifier = Annotated[str, Parameter(help="Full sha256, unique prefix or artifact id.")]
 InDirs = Annotated[
@@ -31,7 +33,18 @@ InDirs = Annotated[
 
 
 def _index(folders: list[Path] | None) -> LineageIndex:
-    return build_index(*(folders or [Path.cwd()]))
+    """Build the index of ``folders`` for a query, with one warning line on stderr when the
+    index has warnings, because a dangling edge or a duplicate can leave a result short."""
+    index = build_index(*(folders or [Path.cwd()]))
+    if index.warnings:
+        count = len(index.warnings)
+        logger.warning(
+            "the index has %d warning%s, the first: %s; `cosmos lineage build` lists them all",
+            count,
+            "" if count == 1 else "s",
+            index.warnings[0],
+        )
+    return index
 
 
 def _print_nodes(nodes: list[Node], mode: str, empty: str = "") -> None:

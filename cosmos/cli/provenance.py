@@ -20,6 +20,7 @@ from cosmos.cli.output import (
 )
 from cosmos.sdk.provenance import (
     clip_of,
+    optimized_of,
     sha256_file,
     sha_map,
     verify,
@@ -89,9 +90,30 @@ def list_artifacts(
     return EXIT_OK
 
 
+_SIDECAR_SUFFIXES = {
+    "clip": ".cosmos_clip.v1.json",
+    "view": ".cosmos_view.v1.json",
+    "optimized": ".cosmos_optimized.v1.json",
+}
+
+
+def _missing_document_message(path: Path, kind: str) -> str:
+    """Return why ``path`` has no ``kind`` sidecar: no such file, a file of another kind, or a
+    file Cosmos did not produce."""
+    if not path.exists():
+        return f"{path} does not exist; check the path"
+    for other, suffix in _SIDECAR_SUFFIXES.items():
+        if other != kind and path.with_name(path.name + suffix).is_file():
+            return (
+                f"{path} is not a {kind} but a {other} (it has a {other} sidecar); use "
+                f"`cosmos provenance {other}-of {path}`"
+            )
+    return f"{path} has no {kind} sidecar beside it; pass a file Cosmos produced"
+
+
 def _print_document(document: msgspec.Struct | None, path: Path, kind: str, mode: str) -> int:
     if document is None:
-        print_error(f"{path} has no {kind} sidecar beside it; pass a file Cosmos produced")
+        print_error(_missing_document_message(path, kind))
         return EXIT_INVALID_INPUT
     if mode == "json":
         print_json(document)
@@ -130,6 +152,22 @@ def view_of_command(path: Path, /, *, json: JsonFlag = False, plain: PlainFlag =
         Same as --json for this command.
     """
     return _print_document(view_of(path), path, "view", output_mode(json, plain))
+
+
+@app.command(name="optimized-of")
+def optimized_of_command(path: Path, /, *, json: JsonFlag = False, plain: PlainFlag = False) -> int:
+    """Print the optimize sidecar of an optimized file (exit 3 when there is none).
+
+    Parameters
+    ----------
+    path
+        Optimized file.
+    json
+        Print the sidecar as one JSON document.
+    plain
+        Same as --json for this command.
+    """
+    return _print_document(optimized_of(path), path, "optimized", output_mode(json, plain))
 
 
 @app.command(name="views-for-clip")

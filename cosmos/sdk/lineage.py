@@ -95,9 +95,21 @@ class LineageIndex:
         return graph_to_dict(self._graph())
 
     def write(self, path: str | Path) -> Path:
-        """Write :meth:`to_dict` as JSON, atomically."""
+        """Write :meth:`to_dict` as JSON, atomically, creating missing parent folders."""
         target = Path(path).expanduser()
-        atomic_write_text(target, json.dumps(self.to_dict(), indent=2) + "\n")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(target, json.dumps(self.to_dict(), indent=2) + "\n")
+        except (FileExistsError, NotADirectoryError) as error:
+            raise InvalidInputError(
+                f"cannot write the lineage index to {target}: a part of {target.parent} is a "
+                "file, not a folder; choose another path"
+            ) from error
+        except OSError as error:
+            raise InvalidInputError(
+                f"cannot write the lineage index to {target}: {error.strerror or error}; "
+                "choose a writable file path"
+            ) from error
         return target
 
 

@@ -90,10 +90,26 @@ def sidecar_kind(name: str) -> str | None:
     return SIDECAR_KINDS.get(name[name.rfind(".cosmos_") :])
 
 
+def distinct_roots(roots: Iterable[Path]) -> list[Path]:
+    """Drop each root that repeats another or lies inside another, so no file is walked twice.
+
+    Roots keep the form they were given in, because walked paths are reported in that form.
+    """
+    outer: list[tuple[Path, Path]] = []
+    for root in roots:
+        resolved = root.resolve()
+        if any(resolved.is_relative_to(other) for _, other in outer):
+            continue
+        outer = [(given, other) for given, other in outer if not other.is_relative_to(resolved)]
+        outer.append((root, resolved))
+    return [given for given, _ in outer]
+
+
 def iter_files(roots: Iterable[Path]) -> Iterator[tuple[str, str]]:
     """Yield ``(folder, name)`` of every file under ``roots``, recursively, skipping hidden
-    folders. Strings, not ``Path`` objects, keep a walk over 100,000 sidecars fast."""
-    for root in roots:
+    folders and roots inside other roots. Strings, not ``Path`` objects, keep a walk over
+    100,000 sidecars fast."""
+    for root in distinct_roots(roots):
         for folder, subfolders, files in os.walk(root):
             subfolders[:] = [name for name in subfolders if not name.startswith(".")]
             for name in files:

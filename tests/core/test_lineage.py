@@ -203,18 +203,43 @@ def test_prebuilt_lookups_match_tables() -> None:
     assert len(built.children_of(f"{3:064x}")) == 9
 
 
-def test_duplicate_sha_keeps_first_and_its_edge() -> None:
+def test_duplicate_sha_keeps_sorted_sidecar() -> None:
     heads = [
         _head("clip", "clip-c-aaaa", CLIP, "f" * 64),
-        _head("view", "view-first", VIEW, CLIP),
-        _head("view", "view-again", VIEW, OPT_CLIP),
+        _head("view", "view-b", VIEW, OPT_CLIP),
+        _head("view", "view-a", VIEW, CLIP),
     ]
     graph = build_graph(heads)
-    assert graph.nodes[VIEW].id == "view-first"
+    assert graph.nodes[VIEW].id == "view-a"
     assert [(e.source, e.target) for e in graph.edges] == [(CLIP, VIEW)]
     assert graph.warnings == [
-        f"duplicate sha256 {VIEW[:12]}: /out/view-again.json repeats /out/view-first.json; "
-        "keeping the first"
+        f"duplicate sha256 {VIEW[:12]}: /out/view-b.json describes the same file as "
+        "/out/view-a.json; keeping the latter"
+    ]
+
+
+def test_duplicate_prefers_real_derivative() -> None:
+    # Remuxing an optimized file again can give the same bytes, so that copy names itself as
+    # its source. The sidecar with the real edge must win whatever the walk order.
+    heads = [
+        _head("clip", "clip-c-aaaa", CLIP, "f" * 64),
+        _head("optimized", "optimized-a-copy", OPT_CLIP, OPT_CLIP),
+        _head("optimized", "optimized-b", OPT_CLIP, CLIP),
+    ]
+    graph = build_graph(heads)
+    assert graph.nodes[OPT_CLIP].id == "optimized-b"
+    assert [(e.source, e.target) for e in graph.edges] == [(CLIP, OPT_CLIP)]
+    assert len(graph.warnings) == 1
+    assert "keeping the latter" in graph.warnings[0]
+
+
+def test_own_sha_as_source_gets_no_edge() -> None:
+    heads = [_head("optimized", "optimized-copy", OPT_CLIP, OPT_CLIP)]
+    graph = build_graph(heads)
+    assert graph.edges == []
+    assert graph.warnings == [
+        f"/out/optimized-copy.json records its own sha256 {OPT_CLIP[:12]} as its source (a "
+        "byte-identical copy), so it gets no edge"
     ]
 
 

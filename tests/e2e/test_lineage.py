@@ -210,3 +210,59 @@ def test_index_write_and_empty(pipeline: dict[str, Path], tmp_path: Path, cli: C
     assert written["edge_count"] == 3
     empty = LineageIndex()
     assert empty.to_dict()["node_count"] == 0
+
+
+def test_overlapping_folders_scanned_once(pipeline: dict[str, Path]) -> None:
+    out = pipeline["out"]
+    index = build_index(out / "views", out, out, out / "web")
+    assert len(index.nodes) == 5
+    assert index.warnings == []
+
+
+def test_index_write_creates_folders(pipeline: dict[str, Path], tmp_path: Path) -> None:
+    target = tmp_path / "new" / "deeper" / "lineage.json"
+    assert build_index(pipeline["out"]).write(target) == target
+    assert json.loads(target.read_text(encoding="utf-8"))["node_count"] == 5
+
+
+def test_index_write_under_file_exit_3(
+    pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner
+) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = cli("lineage", "build", pipeline["out"], "-o", blocker / "lineage.json")
+    assert result.code == 3
+    assert f"a part of {blocker} is a file, not a folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_query_reports_index_warnings(
+    pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner
+) -> None:
+    moved = tmp_path / "partial"
+    shutil.copytree(pipeline["out"], moved)
+    clip_sidecar = moved / pipeline["clip"].relative_to(pipeline["out"])
+    clip_sidecar.with_name(clip_sidecar.name + ".cosmos_clip.v1.json").unlink()
+    view_id = json.loads(
+        (moved / "views" / (pipeline["view"].name + ".cosmos_view.v1.json")).read_text(
+            encoding="utf-8"
+        )
+    )["view_id"]
+    result = cli("lineage", "upstream", view_id, "--in", moved, "--json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    assert "warning: the index has 2 warnings, the first: dangling edge" in result.stderr
+    assert "`cosmos lineage build` lists them all" in result.stderr
+
+
+def test_lookup_names_right_kind(pipeline: dict[str, Path], cli: CliRunner) -> None:
+    result = cli("provenance", "clip-of", pipeline["view"])
+    assert result.code == 3
+    assert f"{pipeline['view']} is not a clip but a view" in result.stderr
+    assert f"`cosmos provenance view-of {pipeline['view']}`" in result.stderr
+    optimized = cli("provenance", "optimized-of", pipeline["optimized_clip"], "--json")
+    assert optimized.code == 0, optimized.stderr
+    assert json.loads(optimized.stdout)["optimized_id"].startswith("optimized-")
+    missing = cli("provenance", "view-of", pipeline["out"] / "gone.mp4")
+    assert missing.code == 3
+    assert "gone.mp4 does not exist; check the path" in missing.stderr

@@ -142,7 +142,8 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
 
     ``malformed`` is read after ``heads`` is consumed, so a scanner may fill it while it yields
     the heads. Edges keep the order of ``heads``. Each artifact has at most one source, and a
-    repeated sha256 keeps its first sidecar, so no edge repeats.
+    repeated sha256 keeps one sidecar (see :func:`_one_head_per_sha256`), so no edge repeats.
+    A sidecar whose source is its own sha256 gets no edge, because the edge would be a loop.
     """
     graph = LineageGraph()
     heads = list(heads)
@@ -151,18 +152,9 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
     # One C-level call builds the table when every sha256 is distinct, the usual case.
     nodes = graph.nodes = dict(zip([node.sha256 for node in candidates], candidates, strict=True))
     if len(nodes) < len(candidates):
-        nodes.clear()
-        first_heads: list[SidecarHead] = []
-        for head, node in zip(heads, candidates, strict=True):
-            existing = nodes.setdefault(node.sha256, node)
-            if existing is node:
-                first_heads.append(head)
-            else:
-                graph.warnings.append(
-                    f"duplicate sha256 {node.sha256[:12]}: {head.sidecar} repeats "
-                    f"{existing.sidecar}; keeping the first"
-                )
-        heads = first_heads
+        heads, duplicates = _one_head_per_sha256(heads)
+        graph.warnings += duplicates
+        graph.nodes = nodes = {head.output_sha256: _node(head) for head in heads}
 
     edges: list[Edge] = []
     parents: dict[str, Sequence[str]] = {}
@@ -171,6 +163,12 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
     for head in heads:
         source = head.source_sha256
         if not source:
+            continue
+        if source == head.output_sha256:
+            graph.warnings.append(
+                f"{head.sidecar} records its own sha256 {source[:12]} as its source (a "
+                "byte-identical copy), so it gets no edge"
+            )
             continue
         parent = nodes.get(source)
         if parent is None:
@@ -200,6 +198,31 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
         # does not go to a later stage. Only then is there something to look for.
         graph.warnings += _cycle_warnings(graph)
     return graph
+
+
+def _one_head_per_sha256(heads: list[SidecarHead]) -> tuple[list[SidecarHead], list[str]]:
+    """Keep one head per sha256, in ``heads`` order, and a warning per head left out.
+
+    Of several sidecars for the same bytes, the kept one is not a byte-identical copy of its own
+    source (a remux that changed nothing), then has the sidecar path that sorts first. The walk
+    order of a folder depends on the file system, so it does not decide.
+    """
+    chosen: dict[str, SidecarHead] = {}
+    for head in heads:
+        current = chosen.get(head.output_sha256)
+        if current is None or _preference(head) < _preference(current):
+            chosen[head.output_sha256] = head
+    warnings = [
+        f"duplicate sha256 {head.output_sha256[:12]}: {head.sidecar} describes the same file as "
+        f"{chosen[head.output_sha256].sidecar}; keeping the latter"
+        for head in heads
+        if chosen[head.output_sha256] is not head
+    ]
+    return [head for head in heads if chosen[head.output_sha256] is head], warnings
+
+
+def _preference(head: SidecarHead) -> tuple[bool, str]:
+    return head.source_sha256 == head.output_sha256, head.sidecar
 
 
 def _cycle_warnings(graph: LineageGraph) -> list[str]:
