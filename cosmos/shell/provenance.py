@@ -249,14 +249,23 @@ def read_files(
             yield from pending.popleft().result()
 
 
-def _decode(kind: str, data: bytes) -> _Head | None:
-    """Decode the head of one sidecar; ``None`` when it is invalid JSON or incomplete."""
+def _decode(kind: str, data: bytes) -> _Head | str:
+    """Decode the head of one sidecar, or return why it cannot be used."""
     try:
         head = _HEAD_DECODERS[kind].decode(data)
-    except msgspec.DecodeError:
-        return None
-    if not head.artifact_id or head.output is None or not head.output.sha256:
-        return None
+    except msgspec.DecodeError as error:
+        return f"not a valid {kind} sidecar: {error}"
+    missing = [
+        name
+        for name, present in (
+            (f"{kind}_id", head.artifact_id),
+            ("output", head.output is not None),
+            ("output.sha256", head.output is not None and head.output.sha256),
+        )
+        if not present
+    ]
+    if missing:
+        return f"missing {', '.join(missing)}"
     return head
 
 
@@ -280,7 +289,7 @@ def _sidecar_head(folder: str, path: str, kind: str, head: _Head) -> SidecarHead
 def decode_record(folder: str, path: str, kind: str, data: bytes) -> SidecarRecord | None:
     """Decode the head of one sidecar; ``None`` when it is invalid JSON or incomplete."""
     head = _decode(kind, data)
-    if head is None:
+    if isinstance(head, str):
         return None
     sidecar_head = _sidecar_head(folder, path, kind, head)
     return SidecarRecord(
@@ -367,7 +376,7 @@ def iter_heads(
     roots: Iterable[Path], malformed: list[str], threads: int | None = None
 ) -> Iterator[SidecarHead]:
     """Yield the head of every readable artifact sidecar under ``roots``, in walk order, and
-    append the path of each unreadable or incomplete one to ``malformed``.
+    append the path of each unreadable or incomplete one, with the reason, to ``malformed``.
 
     The lineage graph needs only the heads, so this skips the records :func:`scan` makes for
     verify and keeps less in memory on large trees. Pause the collector around the loop, as
@@ -377,9 +386,12 @@ def iter_heads(
     contents = read_files([(folder, name) for folder, name, _ in sidecars], threads)
     for (folder, name, kind), data in zip(sidecars, contents, strict=True):
         path = os.path.join(folder, name)
-        head = None if isinstance(data, OSError) else _decode(kind, data)
-        if head is None:
-            malformed.append(path)
+        if isinstance(data, OSError):
+            head: _Head | str = f"unreadable: {data.strerror or data}"
+        else:
+            head = _decode(kind, data)
+        if isinstance(head, str):
+            malformed.append(f"{path} ({head})")
         else:
             yield _sidecar_head(folder, path, kind, head)
 
@@ -419,8 +431,11 @@ def _media_path(record: SidecarRecord) -> Path | None:
 
 
 def verify_tree(root: Path) -> VerifyReport:
-    """Recompute the sha256 of every artifact under ``root`` and compare with its sidecar."""
-    found = scan([root], with_media=True)
+    """Recompute the sha256 of every artifact under ``root`` and compare with its sidecar.
+
+    Every path in the report is absolute, whether ``root`` was given relative or not.
+    """
+    found = scan([root.resolve()], with_media=True)
     missing: list[str] = []
     changed: list[str] = []
     unresolved: list[str] = []
@@ -431,8 +446,12 @@ def verify_tree(root: Path) -> VerifyReport:
             missing.append(f"{record.head.output_path} (sidecar {record.sidecar})")
         else:
             described.add(media)
-            if sha256_file(media) != record.head.output_sha256:
-                changed.append(f"{media} (sidecar {record.sidecar})")
+            actual = sha256_file(media)
+            if actual != record.head.output_sha256:
+                changed.append(
+                    f"{media} (sidecar {record.sidecar}: recorded sha256 "
+                    f"{record.head.output_sha256[:12]}, now {actual[:12]})"
+                )
         if record.run_id and record.run_id not in found.run_ids:
             unresolved.append(f"{record.run_id} (sidecar {record.sidecar})")
     orphaned = [str(p) for p in found.media if p not in described]

@@ -113,8 +113,20 @@ def test_iter_heads_match_scan(tmp_path: Path) -> None:
     heads = list(iter_heads([tmp_path], malformed, threads=8))
 
     assert heads == [record.head for record in found.records]
-    assert malformed == found.malformed
-    assert len(malformed) == 3
+    assert [entry.split(" (")[0] for entry in malformed] == found.malformed
+    reasons = sorted(entry.split(" (", 1)[1] for entry in malformed)
+    assert len(reasons) == 3
+    assert reasons[0].startswith("not a valid optimized sidecar: ")
+    assert reasons[1].startswith("not a valid view sidecar: ")
+    assert reasons[2] == "unreadable: No such file or directory)"
+
+
+def test_iter_heads_names_missing_fields(tmp_path: Path) -> None:
+    document = {"view_id": "", "output": {"path": "v.mp4"}}
+    (tmp_path / "v.mp4.cosmos_view.v1.json").write_text(json.dumps(document), encoding="utf-8")
+    malformed: list[str] = []
+    assert list(iter_heads([tmp_path], malformed)) == []
+    assert malformed == [f"{tmp_path}/v.mp4.cosmos_view.v1.json (missing view_id, output.sha256)"]
 
 
 def test_scan_keeps_walk_order(tmp_path: Path) -> None:
