@@ -255,6 +255,9 @@ def _decode(kind: str, data: bytes) -> _Head | str:
         head = _HEAD_DECODERS[kind].decode(data)
     except msgspec.DecodeError as error:
         return f"not a valid {kind} sidecar: {error}"
+    if head.artifact_id and head.output is not None and head.output.sha256:
+        return head
+    # Only an incomplete sidecar pays for naming what it lacks.
     missing = [
         name
         for name, present in (
@@ -264,9 +267,7 @@ def _decode(kind: str, data: bytes) -> _Head | str:
         )
         if not present
     ]
-    if missing:
-        return f"missing {', '.join(missing)}"
-    return head
+    return f"missing {', '.join(missing)}"
 
 
 def _lower(sha: str) -> str:
