@@ -21,7 +21,9 @@ from cosmos.sdk.lineage import LineageIndex, Node, build_index
 
 logger = logging.getLogger(__name__)
 app = App(name="lineage", help="Build and query the lineage graph of artifacts.")
-Identifier = Annotated[str, Parameter(help="Full sha256, unique prefix or artifact id.")]
+Identifier = Annotated[
+    str, Parameter(help="Full sha256, unique prefix, artifact id or the path of a file.")
+]
 InDirs = Annotated[
     list[Path] | None,
     Parameter(
@@ -120,7 +122,7 @@ def upstream(
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:
-    """List the ancestors of an artifact (sha256, unique prefix or artifact id).
+    """List the ancestors of an artifact (sha256, unique prefix, artifact id or file path).
 
     Parameters
     ----------

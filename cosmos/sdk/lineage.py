@@ -1,7 +1,7 @@
 """The lineage graph of Cosmos artifacts across ingest, crop and optimize.
 
 Nodes are keyed by ``output.sha256``; edges go from ``source.sha256`` to ``output.sha256``.
-Identifiers accept a full sha256, an unambiguous prefix, or an artifact id.
+Identifiers accept a full sha256, an unambiguous prefix, an artifact id, or a file's path.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+from returns.result import Failure
 
 from cosmos.core.provenance.lineage import (
     Edge,
@@ -25,7 +27,8 @@ from cosmos.core.provenance.lineage import (
 from cosmos.sdk._boundary import unwrap_or_raise
 from cosmos.sdk.errors import InvalidInputError
 from cosmos.shell.fs import atomic_write_text
-from cosmos.shell.provenance import collector_paused, iter_heads
+from cosmos.shell.hashing import sha256_file
+from cosmos.shell.provenance import collector_paused, iter_heads, recorded_sha256
 
 
 class LineageIndex:
@@ -65,8 +68,27 @@ class LineageIndex:
         return index
 
     def resolve(self, identifier: str) -> str:
-        """Return the sha256 of a full sha256, unique prefix or artifact id; else ``ValueError``."""
-        return unwrap_or_raise(resolve_identifier(self._graph(), identifier))
+        """Return the sha256 of a full sha256, unique prefix, artifact id or file path; else
+        ``ValueError``.
+
+        A path names the file whose sidecar records the sha256 (or, without a sidecar, the file
+        with that content). Paths are tried only when the text matches no sha256, prefix or id.
+        """
+        found = resolve_identifier(self._graph(), identifier)
+        if isinstance(found, Failure):
+            path = Path(identifier.strip()).expanduser()
+            if identifier.strip() and path.is_file():
+                return self._resolve_file(path)
+        return unwrap_or_raise(found)
+
+    def _resolve_file(self, path: Path) -> str:
+        sha = recorded_sha256(path) or sha256_file(path)
+        if sha not in self.nodes:
+            raise InvalidInputError(
+                f"{path} (sha256 {sha[:12]}) is not in the index; check the folders given to "
+                "build_index (CLI: --in), which must contain the file's sidecar"
+            )
+        return sha
 
     # The first query after a change builds the adjacency tables: tens of thousands of small
     # tuples on a large index. Pausing the collector spares the passes those allocations start.

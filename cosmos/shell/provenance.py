@@ -311,6 +311,18 @@ def read_record(folder: str, name: str, kind: str) -> SidecarRecord | None:
     return decode_record(folder, path, kind, data)
 
 
+def recorded_sha256(media: Path) -> str | None:
+    """Return the sha256 that the sidecar beside ``media`` records, or ``None`` when it has no
+    readable clip, view or optimized sidecar."""
+    for suffix, kind in SIDECAR_KINDS.items():
+        name = media.name + suffix
+        if (media.parent / name).is_file():
+            record = read_record(str(media.parent), name, kind)
+            if record is not None:
+                return record.head.output_sha256
+    return None
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while many acyclic objects are created.

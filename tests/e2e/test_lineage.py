@@ -266,3 +266,24 @@ def test_lookup_names_right_kind(pipeline: dict[str, Path], cli: CliRunner) -> N
     missing = cli("provenance", "view-of", pipeline["out"] / "gone.mp4")
     assert missing.code == 3
     assert "gone.mp4 does not exist; check the path" in missing.stderr
+
+
+def test_identifier_as_file_path(
+    pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = pipeline["out"]
+    monkeypatch.chdir(out)
+    relative = pipeline["optimized_view"].relative_to(out)
+    result = cli("lineage", "chain", relative, "--in", out, "--plain")
+    assert result.code == 0, result.stderr
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [
+        "ingest",
+        "crop",
+        "optimize",
+    ]
+    stranger = tmp_path / "stranger.mp4"
+    stranger.write_bytes(b"not in the index")
+    unknown = cli("lineage", "upstream", stranger, "--in", out)
+    assert unknown.code == 3
+    assert f"{stranger} (sha256 " in unknown.stderr
+    assert "is not in the index" in unknown.stderr
