@@ -30,6 +30,15 @@ from cosmos.sdk.provenance import (
 
 app = App(name="provenance", help="Trace files by sha256: lookups, maps and verification.")
 
+# Pipeline order, as lineage lists stages: ingest, crop, optimize.
+KIND_ORDER = {"clip": 0, "view": 1, "optimized": 2}
+
+_SIDECAR_SUFFIXES = {
+    "clip": ".cosmos_clip.v1.json",
+    "view": ".cosmos_view.v1.json",
+    "optimized": ".cosmos_optimized.v1.json",
+}
+
 
 @app.command
 def sha(path: Path, /, *, json: JsonFlag = False, plain: PlainFlag = False) -> int:
@@ -78,23 +87,19 @@ def list_artifacts(
         Print kind, id, sha256 and path per line.
     """
     mode = output_mode(json, plain)
-    artifacts = sorted(sha_map(folder, kind=kind).values(), key=lambda a: (a.kind, a.id))
+    artifacts = sorted(
+        sha_map(folder, kind=kind).values(), key=lambda a: (KIND_ORDER.get(a.kind, 3), a.id)
+    )
     rows = [[a.kind, a.id, a.sha256, a.path] for a in artifacts]
     if mode == "json":
         print_json(artifacts)
     elif mode == "plain":
         print_plain(rows)
     else:
+        id_width = max((len(row[1]) for row in rows), default=0)
         for row in rows:
-            print(f"{row[0]:<10} {row[1]:<40} {row[2][:16]}  {row[3]}")
+            print(f"{row[0]:<10} {row[1]:<{id_width}}  {row[2][:16]}  {row[3]}")
     return EXIT_OK
-
-
-_SIDECAR_SUFFIXES = {
-    "clip": ".cosmos_clip.v1.json",
-    "view": ".cosmos_view.v1.json",
-    "optimized": ".cosmos_optimized.v1.json",
-}
 
 
 def _missing_document_message(path: Path, kind: str) -> str:
@@ -196,6 +201,9 @@ def views_for_clip_command(
     sidecars = views_for_clip(path, search)
     if mode == "json":
         print_json([str(s) for s in sidecars])
+    elif mode == "human" and not sidecars:
+        searched = ", ".join(str(folder) for folder in search or [path.parent])
+        print(f"no views of {path} under {searched}; pass --in with the crop output folder")
     else:
         for sidecar in sidecars:
             print(sidecar)

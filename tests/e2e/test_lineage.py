@@ -287,3 +287,22 @@ def test_identifier_as_file_path(
     assert unknown.code == 3
     assert f"{stranger} (sha256 " in unknown.stderr
     assert "is not in the index" in unknown.stderr
+
+
+def test_list_in_stage_order_aligned(pipeline: dict[str, Path], cli: CliRunner) -> None:
+    result = cli("provenance", "list", pipeline["out"])
+    assert result.code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    kinds = [line.split()[0] for line in lines]
+    assert kinds == sorted(kinds, key=["clip", "view", "optimized"].index)
+    sha_columns = {line.index(line.split()[2]) for line in lines}
+    assert len(sha_columns) == 1
+
+
+def test_views_for_clip_none_says_where(pipeline: dict[str, Path], cli: CliRunner) -> None:
+    result = cli("provenance", "views-for-clip", pipeline["cosm_clip"])
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith(f"no views of {pipeline['cosm_clip']} under ")
+    assert "pass --in with the crop output folder" in result.stdout
+    found = cli("provenance", "views-for-clip", pipeline["clip"], "--in", pipeline["out"])
+    assert found.stdout.strip().endswith(".cosmos_view.v1.json")
