@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from cosmos.cli.output import cli_wording
+from cosmos.core.ingest.options import CLI_FLAGS, IngestOptions
 from tests.helpers import CliRunner
 from tests.media import REPO_ROOT, GeneratedClip, MediaCache
 
@@ -345,3 +348,17 @@ def test_bad_video_path_same_message(
     assert result.code == 3
     assert f" {path} {expected}" in result.stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_ingest_option_flags_exist(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    flags = set(re.findall(r"--[a-z-]+", cli("ingest", "run", "--help").stdout))
+    for field in msgspec.structs.fields(IngestOptions):
+        assert CLI_FLAGS.get(field.name, f"--{field.name.replace('_', '-')}") in flags, field.name
+
+
+def test_ingest_range_error_names_flag(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    tokens = ["--input-dir", clip.parent, "--output-dir", tmp_path / "out", "--window", "-2"]
+    result = cli("ingest", "run", *tokens)
+    assert result.code == 2
+    assert result.stderr.startswith("error: invalid --window -2.0; expected a positive number")

@@ -174,11 +174,11 @@ def test_output_into_input_folder(cli: CliRunner, tmp_path: Path, media: MediaCa
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (("--width", "5"), "invalid width 5"),
-        (("--crf", "99"), "invalid crf 99"),
+        (("--width", "5"), "invalid --width 5"),
+        (("--crf", "99"), "invalid --crf 99"),
         (("--profile", "fastest"), "invalid profile 'fastest'"),
-        (("--window", "0"), "invalid window_seconds 0.0"),
-        (("--filter-threads", "0"), "invalid filter_threads 0"),
+        (("--window", "0"), "invalid --window 0.0"),
+        (("--filter-threads", "0"), "invalid --filter-threads 0"),
         (("--json", "--plain"), "--json and --plain cannot be used together"),
     ],
     ids=["width", "crf", "profile", "window", "filter-threads", "json-and-plain"],

@@ -16,7 +16,9 @@ SMALL = GeneratedClip(64, 48, seconds=0.4)
 
 def test_invalid_option_before_any_write(media: MediaCache, tmp_path: Path) -> None:
     media.copy(SMALL, tmp_path / "in", "clip.mp4")
-    with pytest.raises(ValueError, match=r"invalid quality_mode 'fast'; supported values") as info:
+    with pytest.raises(
+        ValueError, match=r"invalid quality_mode \(CLI: --quality\) 'fast'; supported values"
+    ) as info:
         ingest(tmp_path / "in", tmp_path / "out", options=IngestOptions(quality_mode="fast"))  # type: ignore[arg-type]
     assert isinstance(info.value, InvalidOptionError)
     assert not (tmp_path / "out").exists()

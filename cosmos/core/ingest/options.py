@@ -82,12 +82,23 @@ class ResolvedIngest:
     allow_partial: bool
 
 
+# CLI flags whose names differ from the option's field; the others are --<field with dashes>.
+CLI_FLAGS: dict[str, str] = {
+    "quality_mode": "--quality",
+    "filter_complex_threads": "--fc-threads",
+    "window_seconds": "--window",
+    "clips": "--clip",
+    "allow_upscale": "--upscale",
+}
+
+
 def _invalid(field: str, value: object, expected: str) -> Failure[InvalidOption]:
+    flag = CLI_FLAGS.get(field, f"--{field.replace('_', '-')}")
     return Failure(
         InvalidOption(
             field=field,
             value=repr(value),
-            message=f"invalid {field} {value!r}; {expected}",
+            message=f"invalid {field} (CLI: {flag}) {value!r}; {expected}",
         )
     )
 
