@@ -21,7 +21,6 @@ from cosmos.core.errors import (
     InvalidInput,
     stderr_tail,
 )
-from cosmos.core.ffmpeg.paths import shell_join
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
 from cosmos.core.ingest.adapter import ClipSource, FolderListing
 from cosmos.core.ingest.cosm.manifest import ManifestClip
@@ -49,11 +48,11 @@ from cosmos.core.provenance.ingest_documents import (
 from cosmos.shell import fs
 from cosmos.shell.binaries import resolve_ffmpeg_and_ffprobe
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
+from cosmos.shell.ffmpeg_log import CommandLog
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.ingest_cosm import load_manifest, prepare_cosm_clips
 from cosmos.shell.ingest_prepare import PreparedClip, choose_hw_decode, prepare_generic_clip
 from cosmos.shell.probe import probe_media
-from cosmos.shell.runner import run
 
 logger = logging.getLogger("cosmos.ingest")
 
@@ -156,24 +155,18 @@ def _progress_sink(
 
 def _attempt(
     plan: ClipPlan,
-    log_sections: list[str],
+    command_log: CommandLog,
     number: int,
     total: int,
     progress: ProgressCallback | None,
 ) -> tuple[bool, str]:
     """Run one encode attempt; return success and a failure reason."""
-    fs.atomic_write_text(plan.paths.cmd, shell_join(plan.argv) + "\n")
     try:
-        completed = run(plan.argv, on_stdout_line=_progress_sink(plan, number, total, progress))
+        completed = command_log.run(
+            plan.argv, on_stdout_line=_progress_sink(plan, number, total, progress)
+        )
     except OSError as error:
-        log_sections.append(f"$ {shell_join(plan.argv)}\n{error}\n")
-        fs.atomic_write_text(plan.paths.log, "\n".join(log_sections))
         return False, f"cannot start {plan.argv[0]} ({error})"
-    log_sections.append(
-        f"$ {shell_join(plan.argv)}\n# exit {completed.returncode}, {completed.seconds:.2f} s\n"
-        f"{completed.stderr}"
-    )
-    fs.atomic_write_text(plan.paths.log, "\n".join(log_sections))
     if not completed.ok:
         tail = stderr_tail(completed.stderr, 3) or "no stderr"
         return False, (
@@ -196,11 +189,12 @@ def _encode_clip(
 ) -> tuple[ClipOutcome, Path | None]:
     plan, choice = prepared.plan, prepared.choice
     assert plan is not None and choice is not None
-    log_sections: list[str] = []
+    # Both attempts write to the same files, because a retry keeps the clip's output name.
+    command_log = CommandLog(cmd=plan.paths.cmd, log=plan.paths.log)
     if plan.concat_path is not None and plan.concat_text is not None:
         fs.atomic_write_text(plan.concat_path, plan.concat_text)
     try:
-        ok, reason = _attempt(plan, log_sections, number, total, progress)
+        ok, reason = _attempt(plan, command_log, number, total, progress)
         if not ok and plan.encoder != SOFTWARE_ENCODER and prepared.replan is not None:
             logger.warning(
                 "clip %s failed with %s; retrying once with libx264", plan.clip.name, plan.encoder
@@ -208,7 +202,7 @@ def _encode_clip(
             choice = choice.software_retry(plan.encoder, reason)
             fs.remove_quietly(plan.paths.temporary)
             plan = prepared.replan(choice)
-            ok, reason = _attempt(plan, log_sections, number, total, progress)
+            ok, reason = _attempt(plan, command_log, number, total, progress)
         if not ok:
             return _failed(replace(prepared, plan=plan), reason), None
 
