@@ -206,7 +206,8 @@ def build_optimize_dry_run(
             for p, facts, _ in plans
         ],
         outputs=[
-            # cmd.txt and log.txt are written exactly when the output is.
+            # A run that goes ahead writes cmd.txt and log.txt as well as the output, so all
+            # three share the output's will_create_on_apply.
             PlannedOutput(
                 path=str(path),
                 kind=kind,
