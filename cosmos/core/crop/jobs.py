@@ -52,6 +52,10 @@ AnyCropJob = CropJob | RectCropJob
 RECT_KEYS = ("x0", "y0", "w", "h")
 
 
+# Keys of a rect object that a square object never takes.
+RECT_ONLY_KEYS = ("crop_norm", "crop_px")
+
+
 def _invalid(position: int, key: str, value: object, expected: str) -> Failure[InvalidOption]:
     return Failure(
         InvalidOption(
@@ -228,6 +232,19 @@ def parse_jobs(
                 return rect
             rects.append(rect.unwrap())
         elif mode == "square":
+            rect_keys = [key for key in RECT_ONLY_KEYS if key in item]
+            if rect_keys:
+                # A rect object that lost its crop_mode would otherwise become a default square.
+                stated = "is square" if "crop_mode" in item else "is missing, so it is square"
+                return Failure(
+                    InvalidOption(
+                        field="crop_mode",
+                        value=repr(mode),
+                        message=f"jobs file object {position}: crop_mode {stated}, but the "
+                        f"object has {', '.join(rect_keys)}, which only rect jobs take; add "
+                        '"crop_mode": "rect", or remove them for a square job',
+                    )
+                )
             square = _square_jobs(position, item)
             if isinstance(square, Failure):
                 return square
