@@ -59,12 +59,18 @@ def main(argv: list[str]) -> int:
     fetch(real_footage_dir())
     session = _cosm_session()
     runs = (
-        ("real footage (generic media)", real_footage_dir(), output_dir / "real", IngestOptions()),
+        # The demo folder is scratch space, so each demo run replaces the previous one's clips.
+        (
+            "real footage (generic media)",
+            real_footage_dir(),
+            output_dir / "real",
+            IngestOptions(force=True),
+        ),
         (
             "synthetic COSM session",
             session,
             output_dir / "cosm",
-            IngestOptions(width=1280, height=720),
+            IngestOptions(width=1280, height=720, force=True),
         ),
     )
     failed = 0

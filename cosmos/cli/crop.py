@@ -98,11 +98,16 @@ class EncodeFlags:
     dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False
     """Plan only: write cosmos_crop_dry_run.json, run no media processing."""
 
+    force: Annotated[bool, Parameter(name="--force", negative="")] = False
+    """Replace views and view sidecars already in the output folder; without it such a run
+    stops before any encode."""
+
     def options(self) -> dict[str, object]:
         return {
             "dry_run": self.dry_run,
             "prefer_hevc_hw": self.prefer_hevc_hw,
             "profile": self.profile,
+            "force": self.force,
         }
 
 
@@ -187,8 +192,9 @@ def run(
     Jobs come from --jobs-file, or from the inline flags (one job). Square: --size pixels
     (default 1080), placed by --offset-x/-y (-1..1, relative to the free margin) or
     --center-x/-y (0..1 of the frame). Rect: --x0 --y0 --width --height as fractions of the
-    frame, or pixels with --px. Trims are seconds. Exit status: 0 all produced, 2 bad job or
-    option, 3 invalid input, 4 FFmpeg missing, 5 an encode failed.
+    frame, or pixels with --px. Trims are seconds. Views already in --out-dir are replaced only
+    with --force. Exit status: 0 all produced, 2 bad job or option, 3 invalid input or
+    outputs exist without --force, 4 FFmpeg missing, 5 an encode failed.
 
     Parameters
     ----------

@@ -75,6 +75,7 @@ def run(
     profile: Annotated[str | None, Parameter(name="--profile")] = None,
     upscale: Annotated[bool, Parameter(name="--upscale", negative="")] = False,
     allow_partial: Annotated[bool, Parameter(name="--allow-partial", negative="")] = False,
+    force: Annotated[bool, Parameter(name="--force", negative="")] = False,
     dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
     yes: Annotated[bool, Parameter(name=["--yes", "--no-input"], negative="")] = False,
     json: JsonFlag = False,
@@ -83,8 +84,10 @@ def run(
     """Ingest a folder of recordings into normalized H.264 MP4 clips with sidecars.
 
     Each clip fits inside --width x --height pixels keeping its display aspect ratio and is
-    never upscaled unless --upscale is given. Exit status: 0 all clips produced, 2 bad option,
-    3 invalid input (a clip skipped or nothing to ingest), 4 FFmpeg missing, 5 a clip failed.
+    never upscaled unless --upscale is given. Clips already in --output-dir are replaced only
+    with --force. Exit status: 0 all clips produced, 2 bad option, 3 invalid input (a clip
+    skipped, nothing to ingest, or outputs exist without --force), 4 FFmpeg missing, 5 a clip
+    failed.
 
     Parameters
     ----------
@@ -125,6 +128,9 @@ def run(
     allow_partial
         Encode COSM clips whose second folders are partly missing or damaged, without those
         frames; by default such clips are skipped.
+    force
+        Replace clips and sidecars already in --output-dir; without it such a run stops before
+        any work.
     dry_run
         Plan only: write cosmos_ingest_dry_run.v1.json, run no media processing.
     yes
@@ -153,6 +159,7 @@ def run(
         profile=profile,
         allow_upscale=upscale,
         allow_partial=allow_partial,
+        force=force,
     )
     result = ingest_run(
         input_dir,

@@ -63,6 +63,7 @@ def process(
     crop_config: Annotated[Path | None, Parameter(name="--crop-config")] = None,
     clip: Annotated[list[str] | None, Parameter(name="--clip", negative="")] = None,
     profile: Annotated[str | None, Parameter(name="--profile")] = None,
+    force: Annotated[bool, Parameter(name="--force", negative="")] = False,
     dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
     json: JsonFlag = False,
     plain: PlainFlag = False,
@@ -87,6 +88,9 @@ def process(
         Ingest only this clip (case-insensitive); repeat for several.
     profile
         Determinism profile for both stages: strict, balanced or throughput.
+    force
+        Replace clips, views and their sidecars already in OUTPUT_DIR; without it such a run
+        stops before any work.
     dry_run
         Plan both stages; run no media processing.
     json
@@ -98,7 +102,7 @@ def process(
     if crop_config is not None and not post_process:
         raise UsageError("--crop-config needs --post-process")
     jobs: list[AnyCropJob] = list(parse_jobs_json(crop_config)) if crop_config else []
-    options = IngestOptions(clips=clip, profile=profile, dry_run=dry_run)
+    options = IngestOptions(clips=clip, profile=profile, dry_run=dry_run, force=force)
     ingested = ingest_run(input_dir, output_dir, options=options, command=command_line())
 
     if dry_run:
@@ -144,7 +148,7 @@ def process(
         list(ingested.produced),
         jobs,
         output_dir,
-        ffmpeg_opts={"profile": profile},
+        ffmpeg_opts={"profile": profile, "force": force},
         command=command_line(),
     )
     if mode == "json":

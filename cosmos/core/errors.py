@@ -102,6 +102,14 @@ class OutputExists(msgspec.Struct, frozen=True):
     message: str
 
 
+def outputs_exist_message(paths: list[str], remedy: str) -> str:
+    """Return the message for outputs a run would replace: up to five of ``paths``, then how
+    many more, then ``remedy`` (what to pass instead)."""
+    listed = ", ".join(paths[:5])
+    more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+    return f"output(s) already exist: {listed}{more}; {remedy}"
+
+
 class ProcessingFailed(msgspec.Struct, frozen=True):
     """A media job ran and failed (FFmpeg exit status, invalid output)."""
 

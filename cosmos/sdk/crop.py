@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from cosmos.core.crop.jobs import AnyCropJob, CropJob, RectCropJob
 from cosmos.sdk._boundary import unwrap_or_raise
 from cosmos.sdk.errors import InvalidOptionError
 from cosmos.shell.crop import CropPair, CropResult, run_crop
 
-FFMPEG_OPTION_KEYS = frozenset({"dry_run", "prefer_hevc_hw", "profile"})
+FFMPEG_OPTION_KEYS = frozenset({"dry_run", "force", "prefer_hevc_hw", "profile"})
 
 
-def _options(ffmpeg_opts: Mapping[str, object] | None) -> tuple[bool, bool, str | None]:
+class _Options(NamedTuple):
+    dry_run: bool
+    prefer_hevc_hw: bool
+    profile: str | None
+    force: bool
+
+
+def _flag(options: Mapping[str, object], key: str) -> bool:
+    value = options.get(key, False)
+    if not isinstance(value, bool):
+        raise InvalidOptionError(f"invalid ffmpeg_opts {key} {value!r}; expected True or False")
+    return value
+
+
+def _options(ffmpeg_opts: Mapping[str, object] | None) -> _Options:
     options = dict(ffmpeg_opts or {})
     unknown = sorted(set(options) - FFMPEG_OPTION_KEYS)
     if unknown:
@@ -21,35 +36,32 @@ def _options(ffmpeg_opts: Mapping[str, object] | None) -> tuple[bool, bool, str 
             f"invalid ffmpeg_opts key(s) {', '.join(unknown)}; supported keys are "
             f"{', '.join(sorted(FFMPEG_OPTION_KEYS))}"
         )
-    dry_run, hevc, profile = (
-        options.get("dry_run", False),
-        options.get("prefer_hevc_hw", False),
-        options.get("profile"),
-    )
-    if not isinstance(dry_run, bool) or not isinstance(hevc, bool):
-        raise InvalidOptionError(
-            "invalid ffmpeg_opts: dry_run and prefer_hevc_hw take True or False"
-        )
+    profile = options.get("profile")
     if profile is not None and not isinstance(profile, str):
         raise InvalidOptionError(
             f"invalid ffmpeg_opts profile {profile!r}; expected a name or None"
         )
-    return dry_run, hevc, profile
+    return _Options(
+        dry_run=_flag(options, "dry_run"),
+        prefer_hevc_hw=_flag(options, "prefer_hevc_hw"),
+        profile=profile,
+        force=_flag(options, "force"),
+    )
 
 
 def _run(
     pairs: Sequence[CropPair],
     out_dir: Path,
-    options: tuple[bool, bool, str | None],
+    options: _Options,
     command: str,
 ) -> CropResult:
-    dry_run, hevc, profile = options
     result = run_crop(
         pairs,
         Path(out_dir),
-        dry_run=dry_run,
-        prefer_hevc_hw=hevc,
-        profile=profile,
+        dry_run=options.dry_run,
+        prefer_hevc_hw=options.prefer_hevc_hw,
+        profile=options.profile,
+        force=options.force,
         command=command,
     )
     return unwrap_or_raise(result)
@@ -119,7 +131,9 @@ def crop(
     when the frame is smaller.
 
     ``ffmpeg_opts`` keys: ``dry_run`` (write ``cosmos_crop_dry_run.json`` only),
-    ``prefer_hevc_hw`` (try HEVC hardware encoders first) and ``profile``. Every job's geometry
+    ``prefer_hevc_hw`` (try HEVC hardware encoders first), ``profile``, and ``force`` (replace
+    views already in ``out_dir``; without it such a run raises ``FileExistsError``
+    (``OutputExistsError``) before any encode). Every job's geometry
     is checked before any encode: a square larger than the frame, offsets mixed with centres, or
     values out of range raise ``ValueError``. Outputs are named ``crop_<input>_job<job>_t00_s<size>
     .mp4`` (square), ``<view_id>.mp4`` or ``crop_<input>_rect<job>.mp4`` (rect); names that

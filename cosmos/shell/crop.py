@@ -21,8 +21,10 @@ from cosmos.core.errors import (
     CosmosFailure,
     InvalidInput,
     InvalidOption,
+    OutputExists,
     ProcessingFailed,
     not_a_file_message,
+    outputs_exist_message,
     stderr_tail,
 )
 from cosmos.core.ffmpeg.timeline import PacketIndex
@@ -153,6 +155,43 @@ def fit_default_job(pair: CropPair, facts: MediaFacts) -> CropPair:
     return CropPair(pair.source, CropJob(size=size), pair.input_number, pair.job_number)
 
 
+def _view_sidecar(output: Path) -> Path:
+    return output.with_name(output.name + VIEW_SUFFIX)
+
+
+def _check_existing_outputs(
+    planned: Sequence[_Planned], force: bool, dry_run: bool
+) -> Result[None, CosmosFailure]:
+    """Reject outputs that would replace an input, and, without ``force``, existing views."""
+    sources = {item.pair.source.resolve() for item in planned}
+    for item in planned:
+        if item.plan.output.resolve() in sources:
+            return Failure(
+                InvalidInput(
+                    value=str(item.plan.output),
+                    message=f"output {item.plan.output} would replace the input of the same "
+                    "name; choose another output folder",
+                )
+            )
+    existing = [
+        str(path)
+        for item in planned
+        for path in (item.plan.output, _view_sidecar(item.plan.output))
+        if path.exists()
+    ]
+    if not existing or force:
+        return Success(None)
+    message = outputs_exist_message(
+        existing,
+        'pass ffmpeg_opts["force"]=True (CLI: --force) to replace them, or choose another '
+        "output folder",
+    )
+    if dry_run:
+        logger.warning("%s; the real run will stop before any encode", message)
+        return Success(None)
+    return Failure(OutputExists(paths=existing, message=message))
+
+
 def _plan_pairs(
     pairs: Sequence[CropPair],
     output_dir: Path,
@@ -241,9 +280,15 @@ def run_crop(
     dry_run: bool = False,
     prefer_hevc_hw: bool = False,
     profile: str | None = None,
+    force: bool = False,
     command: str = "cosmos.sdk.crop.crop",
 ) -> Result[CropResult, CosmosFailure]:
-    """Plan every pair (any invalid job fails the run before an encode), then run each."""
+    """Plan every pair (any invalid job fails the run before an encode), then run each.
+
+    Views and view sidecars already in ``out_dir`` are replaced only with ``force``; without
+    it the run stops before any encode (a dry run warns). An output that would replace one of
+    the inputs always stops the run.
+    """
     profile_name = choose_profile_name(profile, os.environ.get("COSMOS_PROFILE"))
     resolved_profile: DeterminismProfile | None = None
     if profile_name is not None:
@@ -263,6 +308,9 @@ def run_crop(
     if isinstance(planned_result, Failure):
         return planned_result
     planned = planned_result.unwrap()
+    checked = _check_existing_outputs(planned, force, dry_run)
+    if isinstance(checked, Failure):
+        return checked
     # Created only now, so that a run rejected above leaves no empty folder behind.
     created = fs.writable_folder(output_dir, "output folder")
     if isinstance(created, Failure):
@@ -380,7 +428,7 @@ def _crop_one(
     finally:
         fs.remove_quietly(plan.temporary)
 
-    sidecar = plan.output.with_name(plan.output.name + VIEW_SUFFIX)
+    sidecar = _view_sidecar(plan.output)
     document = _view_document(
         item,
         run_id=run_id,

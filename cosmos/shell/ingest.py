@@ -19,6 +19,8 @@ from cosmos.core.encode.profiles import choose_profile_name
 from cosmos.core.errors import (
     CosmosFailure,
     InvalidInput,
+    OutputExists,
+    outputs_exist_message,
     stderr_tail,
 )
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
@@ -282,6 +284,17 @@ def _check_outputs_spare_inputs(
     return Success(None)
 
 
+def _existing_outputs(prepared: list[PreparedClip]) -> list[str]:
+    """Return the clips and clip sidecars this run would write that already exist."""
+    return [
+        str(path)
+        for p in prepared
+        if p.plan is not None
+        for path in (p.plan.paths.media, p.plan.paths.sidecar)
+        if path.exists()
+    ]
+
+
 def _select_generic_clips(
     listing: FolderListing, options: ResolvedIngest
 ) -> Result[list[ClipSource], InvalidInput]:
@@ -388,6 +401,18 @@ def run_ingest(
         if isinstance(result, Failure):
             return result
         prepared.append(result.unwrap())
+    existing = _existing_outputs(prepared)
+    if existing and not options.force:
+        remedy = (
+            "pass force=True (CLI: --force) to replace them, choose another output_dir (CLI: "
+            "--output-dir), or leave those clips out with clips (CLI: --clip)"
+        )
+        if not options.dry_run:
+            message = outputs_exist_message(existing, remedy)
+            return Failure(OutputExists(paths=existing, message=message))
+        logger.warning(
+            "%s; the real run will stop before any work", outputs_exist_message(existing, remedy)
+        )
     # Created only now, so that a run rejected above leaves no empty folder behind.
     created = fs.writable_folder(output_dir, "output folder")
     if isinstance(created, Failure):

@@ -3,6 +3,7 @@ never collide, curated views run as one crop run."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shlex
@@ -16,6 +17,7 @@ from cosmos.core.model.documents import CropDryRunPlan, CropRunDocument, ViewDoc
 from cosmos.crop.curated_views import parse_curated_views
 from cosmos.crop.jobs import parse_jobs_json
 from cosmos.sdk.crop import CropJob, RectCropJob, crop, crop_pairs
+from cosmos.sdk.errors import OutputExistsError
 from cosmos.sdk.video import extract_frames_at_indices, probe_video
 from tests.helpers import CliRunner, ffmpeg_failing_encodes
 from tests.media import FFMPEG
@@ -297,6 +299,8 @@ def test_jobs_file_square_and_rect(marks: Path, tmp_path: Path) -> None:
         ([{"trim_unit": "frames"}], "invalid trim_unit"),
         ([{"crop_mode": "rect", "crop_norm": [0, 0, 1]}], "expected [x0, y0, w, h]"),
         ([], "lists no jobs"),
+        ([{"crop_norm": [0, 0, 1, 1], "view_id": "x"}], 'add "crop_mode": "rect"'),
+        ([{"crop_mode": "square", "crop_px": [0, 0, 8, 8]}], "crop_mode is square"),
     ],
 )
 def test_jobs_file_errors(tmp_path: Path, document: object, expected: str) -> None:
@@ -409,9 +413,64 @@ def test_rerun_replaces_cmd_and_log(marks: Path, tmp_path: Path) -> None:
     log = output.with_name(output.name + ".log.txt")
     cmd.write_text("stale command\n", encoding="utf-8")
     log.write_text("stale log\n", encoding="utf-8")
+    # Only the media and its sidecar count as existing outputs; a stale log does not.
     crop([marks], [CropJob(size=100)], tmp_path)
     assert shlex.split(cmd.read_text(encoding="utf-8"))[0] == FFMPEG
     assert [status for _, status in _logged_attempts(output)] == ["0"]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_existing_view_kept_without_force(marks: Path, counter: Path, tmp_path: Path) -> None:
+    (first,) = crop([marks], [CropJob(size=100)], tmp_path)
+    sidecar = first.with_name(first.name + ".cosmos_view.v1.json")
+    before = (_sha256(first), _sha256(sidecar))
+    with pytest.raises(FileExistsError) as raised:
+        crop([counter], [CropJob(size=100)], tmp_path)
+    assert isinstance(raised.value, OutputExistsError)
+    assert str(first) in str(raised.value)
+    assert 'ffmpeg_opts["force"]=True' in str(raised.value)
+    assert (_sha256(first), _sha256(sidecar)) == before
+    assert len(list((tmp_path / "cosmos_runs").iterdir())) == 1
+
+    (second,) = crop([counter], [CropJob(size=100)], tmp_path, ffmpeg_opts={"force": True})
+    assert second == first
+    assert _sha256(first) != before[0]
+    view = msgspec.json.decode(sidecar.read_bytes(), type=ViewDocument)
+    assert view.source.sha256 == _sha256(counter)
+
+
+def test_dry_run_warns_of_existing_view(
+    marks: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (first,) = crop([marks], [CropJob(size=100)], tmp_path)
+    before = _sha256(first)
+    planned = crop([marks], [CropJob(size=100)], tmp_path, ffmpeg_opts={"dry_run": True})
+    assert planned == [first]
+    assert any("already exist" in r.message and str(first) in r.message for r in caplog.records)
+    assert _sha256(first) == before
+
+
+def test_view_never_replaces_its_input(marks: Path, tmp_path: Path) -> None:
+    source = tmp_path / "middle.mp4"
+    source.write_bytes(marks.read_bytes())
+    job = RectCropJob(x0=0.25, y0=0, w=0.5, h=1, view_id="middle")
+    with pytest.raises(ValueError, match="would replace the input of the same name"):
+        crop([source], [job], tmp_path, ffmpeg_opts={"force": True})
+    assert _sha256(source) == _sha256(marks)
+
+
+def test_cli_crop_existing_view_exit_3(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
+    args = ("crop", "run", "--input", str(marks), "--out-dir", str(tmp_path), "--size", "100")
+    assert cli(*args).code == 0
+    rejected = cli(*args)
+    assert rejected.code == 3
+    assert "already exist" in rejected.stderr
+    assert "--force" in rejected.stderr
+    assert "ffmpeg_opts" not in rejected.stderr
+    assert cli(*args, "--force").code == 0
 
 
 def test_failed_crop_names_log(

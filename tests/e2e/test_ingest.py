@@ -17,6 +17,7 @@ from cosmos.core.model.documents import (
     IngestRunDocument,
     encode_document,
 )
+from cosmos.sdk.errors import OutputExistsError
 from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest, ingest_run
 from cosmos.sdk.video import probe_video
 from cosmos.shell.binaries import resolve_tool
@@ -274,11 +275,57 @@ def test_upscale_when_allowed(media: MediaCache, tmp_path: Path) -> None:
 def test_second_run_keeps_first_document(media: MediaCache, tmp_path: Path) -> None:
     media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "in", "a.mp4")
     first = ingest_run(tmp_path / "in", tmp_path / "out")
-    second = ingest_run(tmp_path / "in", tmp_path / "out")
+    second = ingest_run(tmp_path / "in", tmp_path / "out", options=IngestOptions(force=True))
     archived = sorted(path.name for path in (tmp_path / "out" / "cosmos_runs").iterdir())
     assert archived == sorted(f"{run.run_id}.{RUN_DOCUMENT}" for run in (first, second))
     assert _run_document(tmp_path / "out").ingest_run_id == second.run_id
     assert first.run_id != second.run_id
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_existing_clip_kept_without_force(media: MediaCache, tmp_path: Path) -> None:
+    media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "first", "a.mp4")
+    media.copy(GeneratedClip(96, 64, seconds=0.5), tmp_path / "second", "a.mp4")
+    (clip,) = ingest(tmp_path / "first", tmp_path / "out")
+    sidecar = clip.with_name(clip.name + ".cosmos_clip.v1.json")
+    before = (_sha256(clip), _sha256(sidecar))
+    with pytest.raises(FileExistsError) as raised:
+        ingest(tmp_path / "second", tmp_path / "out")
+    assert isinstance(raised.value, OutputExistsError)
+    assert f"{clip}, {sidecar};" in str(raised.value)
+    assert "force=True" in str(raised.value)
+    assert (_sha256(clip), _sha256(sidecar)) == before
+    assert len(list((tmp_path / "out" / "cosmos_runs").iterdir())) == 1
+
+    (replaced,) = ingest(tmp_path / "second", tmp_path / "out", options=IngestOptions(force=True))
+    assert replaced == clip
+    assert probe_streams(clip)[0].width == 96
+    assert _sidecar(clip).output.sha256 == _sha256(clip) != before[0]
+
+
+def test_dry_run_warns_of_existing_clip(
+    media: MediaCache, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "in", "a.mp4")
+    (clip,) = ingest(tmp_path / "in", tmp_path / "out")
+    before = _sha256(clip)
+    planned = ingest(tmp_path / "in", tmp_path / "out", options=IngestOptions(dry_run=True))
+    assert planned == [clip]
+    assert any("already exist" in r.message and str(clip) in r.message for r in caplog.records)
+    assert _sha256(clip) == before
+
+
+def test_existing_clips_other_clip_selected(media: MediaCache, tmp_path: Path) -> None:
+    media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "in", "a.mp4")
+    media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "in", "b.mp4")
+    (first,) = ingest(tmp_path / "in", tmp_path / "out", options=IngestOptions(clips=["a"]))
+    before = _sha256(first)
+    (second,) = ingest(tmp_path / "in", tmp_path / "out", options=IngestOptions(clips=["b"]))
+    assert second.name == "b.mp4"
+    assert _sha256(first) == before
 
 
 def test_strict_run_documents(

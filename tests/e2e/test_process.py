@@ -95,3 +95,19 @@ def test_crop_config_needs_post_process(
     result = cli("process", recordings, tmp_path / "out", "--crop-config", jobs_file)
     assert result.code == 2
     assert "--post-process" in result.stderr
+
+
+def test_process_rerun_needs_force(
+    recordings: Path, jobs_file: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    args = ("process", recordings, out, "--post-process", "--crop-config", jobs_file)
+    assert cli(*args).code == 0
+    views = sorted(out.glob("*.cosmos_view.v1.json"))
+    rejected = cli(*args)
+    assert rejected.code == 3
+    assert "--force" in rejected.stderr
+    replaced = cli(*args, "--force")
+    assert replaced.code == 0, replaced.stderr
+    assert sorted(out.glob("*.cosmos_view.v1.json")) == views
+    assert len(list((out / "cosmos_runs").glob("*.cosmos_crop_run.v1.json"))) == 2

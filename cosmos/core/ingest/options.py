@@ -39,7 +39,9 @@ class IngestOptions(msgspec.Struct, frozen=True):
     determinism profile (``strict``, ``balanced``, ``throughput``); ``None`` falls back to the
     ``COSMOS_PROFILE`` environment variable. ``allow_partial`` encodes a COSM clip whose
     second folders are partly missing or damaged, leaving their frames out; without it such a
-    clip is skipped with the findings in the run document.
+    clip is skipped with the findings in the run document. ``force`` replaces clips and
+    sidecars that already exist in the output folder; without it a run that would replace one
+    stops before any work.
     """
 
     width: int = 3840
@@ -58,6 +60,7 @@ class IngestOptions(msgspec.Struct, frozen=True):
     profile: str | None = None
     allow_upscale: bool = False
     allow_partial: bool = False
+    force: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,7 @@ class ResolvedIngest:
     profile: DeterminismProfile | None
     allow_upscale: bool
     allow_partial: bool
+    force: bool
 
 
 # CLI flags whose names differ from the option's field; the others are --<field with dashes>.
@@ -164,7 +168,7 @@ def _first_problem(options: IngestOptions) -> Failure[InvalidOption] | None:
         for name in clips:
             if not isinstance(name, str) or not name.strip():
                 return _invalid("clips", clips, "every clip name must be a non-empty string")
-    for flag in ("low_memory", "dry_run", "allow_upscale", "allow_partial"):
+    for flag in ("low_memory", "dry_run", "allow_upscale", "allow_partial", "force"):
         if not isinstance(getattr(options, flag), bool):
             return _invalid(flag, getattr(options, flag), "expected True or False")
     return None
@@ -212,5 +216,6 @@ def resolve_ingest_options(
             profile=profile,
             allow_upscale=options.allow_upscale,
             allow_partial=options.allow_partial,
+            force=options.force,
         )
     )
