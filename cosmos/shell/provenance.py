@@ -282,7 +282,13 @@ def _sidecar_head(folder: str, path: str, kind: str, head: _Head) -> SidecarHead
     assert ref is not None
     assert ref.sha256
     assert head.artifact_id
-    output = os.path.normpath(os.path.join(folder, ref.relpath)) if ref.relpath else ref.path
+    output = ref.path
+    if ref.relpath:
+        # Joined as the sidecar's own path is, so both start with the folder as it was walked
+        # (``./out/...`` under ``.``). Only a relpath that climbs is normalized.
+        output = os.path.join(folder, ref.relpath)
+        if ".." in ref.relpath:
+            output = os.path.normpath(output)
     source = _lower(head.source.sha256) if head.source and head.source.sha256 else None
     return SidecarHead(kind, head.artifact_id, _lower(ref.sha256), output or "", source, path)
 

@@ -184,3 +184,22 @@ def test_page_cached_after_eviction(tmp_path: Path) -> None:
 
 def test_page_cached_empty_list() -> None:
     assert page_cached([]) in (True, None)
+
+
+@pytest.mark.parametrize(
+    ("relpath", "expected"),
+    [("a.mp4", "./sub/a.mp4"), ("../a.mp4", "a.mp4")],
+)
+def test_head_paths_share_walked_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relpath: str, expected: str
+) -> None:
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    document = {"clip_id": "clip-a", "output": {"relpath": relpath, "sha256": "a" * 64}}
+    (folder / "a.mp4.cosmos_clip.v1.json").write_text(json.dumps(document), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    (head,) = iter_heads([Path()], [])
+
+    assert head.sidecar == "./sub/a.mp4.cosmos_clip.v1.json"
+    assert head.output_path == expected
