@@ -17,11 +17,14 @@ from cosmos.cli.output import (
     JsonFlag,
     PlainFlag,
     UsageError,
+    cli_wording,
     command_line,
+    exit_code_for,
     output_mode,
+    print_error,
     print_json,
 )
-from cosmos.core.crop.jobs import AnyCropJob, CropJob
+from cosmos.core.crop.jobs import AnyCropJob, CropJob, default_square_size
 from cosmos.core.crop.plan import output_names
 from cosmos.core.model.documents import (
     DRY_RUN_SCHEMA,
@@ -34,14 +37,25 @@ from cosmos.core.model.documents import (
 )
 from cosmos.crop.jobs import parse_jobs_json
 from cosmos.sdk.crop import crop_run
+from cosmos.sdk.errors import CosmosError
 from cosmos.sdk.ingest import IngestOptions, ingest_run
 from cosmos.shell.fs import atomic_write_bytes
 
 PROCESS_DRY_RUN = "cosmos_process_dry_run.v1.json"
 
 
-def _planned_views(clips: list[Path], jobs: list[AnyCropJob]) -> list[PlannedView]:
-    pairs = [(clip, job, i, j) for i, clip in enumerate(clips) for j, job in enumerate(jobs)]
+def _planned_views(
+    clips: list[Path], jobs: list[AnyCropJob], sizes: tuple[tuple[int, int], ...]
+) -> list[PlannedView]:
+    """Name the views the crop stage would make.
+
+    Without jobs, each clip gets one default square, sized from the clip's planned frame.
+    """
+    pairs = [
+        (clip, job, i, j)
+        for i, (clip, size) in enumerate(zip(clips, sizes, strict=True))
+        for j, job in enumerate(jobs or [CropJob(size=default_square_size(*size))])
+    ]
     return [
         PlannedView(
             clip=str(clip),
@@ -89,8 +103,9 @@ def process(
     profile
         Determinism profile for both stages: strict, balanced or throughput.
     force
-        Replace clips, views and their sidecars already in OUTPUT_DIR; without it such a run
-        stops before any work.
+        Replace clips, views and their sidecars already in OUTPUT_DIR. Without it the ingest
+        stops before any encode when a clip exists, and the crop stage, after the ingest, when a
+        view exists.
     dry_run
         Plan both stages; run no media processing.
     json
@@ -111,7 +126,7 @@ def process(
             enabled=post_process,
             jobs_file=str(crop_config) if crop_config else None,
             default_job=not jobs,
-            views=_planned_views(clips, jobs or [CropJob()]) if post_process else [],
+            views=_planned_views(clips, jobs, ingested.planned_sizes) if post_process else [],
         )
         assert ingested.dry_run_plan is not None
         ingest_plan = msgspec.json.decode(ingested.dry_run_plan.read_bytes(), type=IngestDryRunPlan)
@@ -144,13 +159,27 @@ def process(
         else:
             report_ingest(ingested, mode)
         return status
-    cropped = crop_run(
-        list(ingested.produced),
-        jobs,
-        output_dir,
-        ffmpeg_opts={"profile": profile, "force": force},
-        command=command_line(),
-    )
+    try:
+        cropped = crop_run(
+            list(ingested.produced),
+            jobs,
+            output_dir,
+            ffmpeg_opts={"profile": profile, "force": force},
+            command=command_line(),
+        )
+    except CosmosError as error:
+        # The clips are made and recorded by now, so report them before the crop stage's error.
+        if mode == "json":
+            print_json(
+                {
+                    "ingest": {"run_id": ingested.run_id, "clips": ingested.outcomes},
+                    "crop": {"error": cli_wording(error.message)},
+                }
+            )
+        else:
+            report_ingest(ingested, mode)
+        print_error(f"crop stage: {error.message}")
+        return exit_code_for(error)
     if mode == "json":
         print_json(
             {

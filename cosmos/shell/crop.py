@@ -13,7 +13,7 @@ from returns.result import Failure, Result, Success
 
 import cosmos
 from cosmos.core.crop.geometry import CropGeometry, crop_geometry, crop_rect
-from cosmos.core.crop.jobs import DEFAULT_SIZE, AnyCropJob, CropJob
+from cosmos.core.crop.jobs import AnyCropJob, CropJob, default_square_size
 from cosmos.core.crop.plan import CROP_CRF, CropPlan, TrimWindow, build_crop_plan, output_names
 from cosmos.core.encode.policy import SOFTWARE_ENCODER, EncoderChoice, encoder_candidates
 from cosmos.core.encode.profiles import DeterminismProfile, choose_profile_name, lookup_profile
@@ -150,8 +150,7 @@ def _candidates(profile: DeterminismProfile | None, prefer_hevc_hw: bool) -> tup
 def fit_default_job(pair: CropPair, facts: MediaFacts) -> CropPair:
     if not pair.fit_default:
         return pair
-    shorter = min(facts.probe.width, facts.probe.height)
-    size = min(DEFAULT_SIZE, shorter - shorter % 2)
+    size = default_square_size(facts.probe.width, facts.probe.height)
     return CropPair(pair.source, CropJob(size=size), pair.input_number, pair.job_number)
 
 
@@ -320,7 +319,7 @@ def run_crop(
     run_id = make_run_id("crop", clock.compact, fs.random_token()[:6])
     if dry_run:
         plan_path = output_dir / DRY_RUN_DOCUMENT
-        document = _dry_run_document(planned, plan_path, command, clock.iso)
+        document = _dry_run_document(planned, plan_path, command, clock.iso, force)
         fs.atomic_write_bytes(plan_path, encode_document(document))
         return Success(
             CropResult(
@@ -507,10 +506,20 @@ def _view_document(
 
 
 def _dry_run_document(
-    planned: list[_Planned], plan_path: Path, command: str, time: str
+    planned: list[_Planned], plan_path: Path, command: str, time: str, force: bool
 ) -> CropDryRunPlan:
     sources = list(dict.fromkeys(p.pair.source for p in planned))
     facts = {p.pair.source: p.facts for p in planned}
+    blocking = (
+        []
+        if force
+        else [
+            (p, path)
+            for p in planned
+            for path in (p.plan.output, _view_sidecar(p.plan.output))
+            if path.exists()
+        ]
+    )
     return CropDryRunPlan(
         schema=DRY_RUN_SCHEMA,
         command=command,
@@ -530,13 +539,15 @@ def _dry_run_document(
                 kind=kind,
                 stage="crop",
                 exists=path.exists(),
-                will_create_on_apply=True,
+                # A real run writes nothing at all while any output blocks it.
+                will_create_on_apply=not blocking,
             )
             for p in planned
             for path, kind in (
                 (p.plan.output, "video"),
                 (p.plan.cmd, "command"),
                 (p.plan.log, "log"),
+                (_view_sidecar(p.plan.output), "view-sidecar"),
             )
         ],
         commands=[
@@ -555,6 +566,16 @@ def _dry_run_document(
             )
             for p in planned
             for w in p.plan.geometry.warnings
+        ]
+        + [
+            FindingRecord(
+                clip=p.plan.output.stem,
+                code="output-exists",
+                message=f"{path} already exists; the real run stops before any encode unless "
+                'ffmpeg_opts["force"]=True (CLI: --force)',
+                blocking=True,
+            )
+            for p, path in blocking
         ],
         jobs=[_summary(p, "planned", None, None, None) for p in planned],
     )

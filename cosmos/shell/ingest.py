@@ -100,6 +100,9 @@ class IngestResult:
     run_document: Path | None
     dry_run_plan: Path | None
     document: IngestRunDocument | None
+    # Width and height of each planned clip, in ``produced`` order; empty for a real run,
+    # whose clips can be probed.
+    planned_sizes: tuple[tuple[int, int], ...] = ()
 
 
 def _skipped(prepared: PreparedClip) -> ClipOutcome:
@@ -404,14 +407,14 @@ def run_ingest(
     existing = _existing_outputs(prepared)
     if existing and not options.force:
         remedy = (
-            "pass force=True (CLI: --force) to replace them, choose another output_dir (CLI: "
-            "--output-dir), or leave those clips out with clips (CLI: --clip)"
+            "pass force=True (CLI: --force) to replace them, choose another output folder, or "
+            "name only the clips still to make with clips (CLI: --clip)"
         )
         if not options.dry_run:
             message = outputs_exist_message(existing, remedy)
             return Failure(OutputExists(paths=existing, message=message))
         logger.warning(
-            "%s; the real run will stop before any work", outputs_exist_message(existing, remedy)
+            "%s; the real run will stop before any encode", outputs_exist_message(existing, remedy)
         )
     # Created only now, so that a run rejected above leaves no empty folder behind.
     created = fs.writable_folder(output_dir, "output folder")
@@ -481,6 +484,7 @@ def _write_dry_run(
         run_document=None,
         dry_run_plan=plan_path,
         document=None,
+        planned_sizes=tuple((p.plan.width, p.plan.height) for p in prepared if p.plan is not None),
     )
 
 

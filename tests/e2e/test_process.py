@@ -89,6 +89,25 @@ def test_process_dry_run_one_plan(
     assert list(out.glob("*.mp4")) == []
 
 
+def test_dry_run_default_view_fits_clip(recordings: Path, tmp_path: Path, cli: CliRunner) -> None:
+    out = tmp_path / "out"
+    result = cli("process", recordings, out, "--post-process", "--dry-run")
+    assert result.code == 0, result.stderr
+    plan = msgspec.json.decode(
+        (out / "cosmos_process_dry_run.v1.json").read_bytes(), type=ProcessDryRunPlan
+    )
+    assert [Path(v.output).name for v in plan.crop.views] == [
+        "crop_000_job00_t00_s240.mp4",
+        "crop_001_job00_t00_s144.mp4",
+    ]
+    real = cli("process", recordings, tmp_path / "real", "--post-process", "--plain")
+    assert real.code == 0, real.stderr
+    assert sorted(p.name for p in (tmp_path / "real").glob("crop_*.mp4")) == [
+        "crop_000_job00_t00_s240.mp4",
+        "crop_001_job00_t00_s144.mp4",
+    ]
+
+
 def test_crop_config_needs_post_process(
     recordings: Path, jobs_file: Path, tmp_path: Path, cli: CliRunner
 ) -> None:
@@ -111,3 +130,19 @@ def test_process_rerun_needs_force(
     assert replaced.code == 0, replaced.stderr
     assert sorted(out.glob("*.cosmos_view.v1.json")) == views
     assert len(list((out / "cosmos_runs").glob("*.cosmos_crop_run.v1.json"))) == 2
+
+
+def test_crop_stage_conflict_reports_clips(
+    media: MediaCache, recordings: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    out = tmp_path / "out"
+    assert cli("process", recordings, out, "--post-process").code == 0
+    newer = tmp_path / "newer"
+    media.copy(GeneratedClip(320, 240), newer, "gamma.mp4")
+
+    result = cli("process", newer, out, "--post-process", "--plain")
+
+    assert result.code == 3
+    assert result.stdout.startswith("produced\tgamma\t")
+    assert "error: crop stage: output(s) already exist" in result.stderr
+    assert (out / "gamma.mp4.cosmos_clip.v1.json").is_file()

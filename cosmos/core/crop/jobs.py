@@ -14,6 +14,13 @@ from cosmos.core.errors import InvalidOption
 DEFAULT_SIZE = 1080
 
 
+def default_square_size(width: int, height: int) -> int:
+    """Return the side of the default square job on a ``width`` x ``height`` frame: 1080, or
+    the frame's shorter side rounded down to even when that is smaller."""
+    shorter = min(width, height)
+    return min(DEFAULT_SIZE, shorter - shorter % 2)
+
+
 class CropJob(msgspec.Struct, frozen=True, kw_only=True):
     """A square view of side ``size`` pixels.
 
