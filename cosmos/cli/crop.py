@@ -238,6 +238,8 @@ def curated_views(
 ) -> int:
     """Cut every view of a curated view spec, all in one crop run.
 
+    Views already in --out are replaced only with --force. Exit status as cosmos crop run.
+
     Parameters
     ----------
     curated

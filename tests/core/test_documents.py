@@ -264,7 +264,16 @@ def test_dry_run_plan_marks_existing_outputs() -> None:
 
 def test_dry_run_plan_validation() -> None:
     codes = [finding.code for finding in _dry_run_plan().validation]
-    assert codes == ["empty-file", "unknown-duration"]
+    assert codes == ["empty-file", "output-exists", "unknown-duration"]
+
+
+def test_dry_run_plan_existing_output_blocks() -> None:
+    plan = _dry_run_plan()
+    (finding,) = [f for f in plan.validation if f.code == "output-exists"]
+    assert finding.clip == "good"
+    assert finding.blocking
+    assert finding.message.startswith("/out/good.mp4 already exists;")
+    assert not any(output.will_create_on_apply for output in plan.outputs)
 
 
 def test_dry_run_plan_observed_facts() -> None:

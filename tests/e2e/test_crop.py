@@ -388,7 +388,9 @@ def test_dry_run_plans_only(marks: Path, tmp_path: Path) -> None:
         ("crop_000_job00_t00_s100.mp4", "video"),
         ("crop_000_job00_t00_s100.mp4.cmd.txt", "command"),
         ("crop_000_job00_t00_s100.mp4.log.txt", "log"),
+        ("crop_000_job00_t00_s100.mp4.cosmos_view.v1.json", "view-sidecar"),
     ]
+    assert all(o.will_create_on_apply for o in plan.outputs)
     assert list(tmp_path.glob("*.txt")) == []
 
 
@@ -451,6 +453,11 @@ def test_dry_run_warns_of_existing_view(
     assert planned == [first]
     assert any("already exist" in r.message and str(first) in r.message for r in caplog.records)
     assert _sha256(first) == before
+    plan = msgspec.json.decode(
+        (tmp_path / "cosmos_crop_dry_run.json").read_bytes(), type=CropDryRunPlan
+    )
+    assert [(v.code, v.blocking) for v in plan.validation] == [("output-exists", True)] * 2
+    assert not any(o.will_create_on_apply for o in plan.outputs)
 
 
 def test_view_never_replaces_its_input(marks: Path, tmp_path: Path) -> None:

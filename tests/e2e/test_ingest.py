@@ -316,6 +316,21 @@ def test_dry_run_warns_of_existing_clip(
     assert planned == [clip]
     assert any("already exist" in r.message and str(clip) in r.message for r in caplog.records)
     assert _sha256(clip) == before
+    plan = msgspec.json.decode(
+        (tmp_path / "out" / "cosmos_ingest_dry_run.v1.json").read_bytes(), type=IngestDryRunPlan
+    )
+    assert [(v.code, v.blocking) for v in plan.validation] == [("output-exists", True)] * 2
+    assert not any(o.will_create_on_apply for o in plan.outputs)
+    assert plan.options.force is False
+
+    forced = IngestOptions(dry_run=True, force=True)
+    ingest(tmp_path / "in", tmp_path / "out", options=forced)
+    plan = msgspec.json.decode(
+        (tmp_path / "out" / "cosmos_ingest_dry_run.v1.json").read_bytes(), type=IngestDryRunPlan
+    )
+    assert plan.validation == []
+    assert all(o.will_create_on_apply for o in plan.outputs)
+    assert plan.options.force is True
 
 
 def test_existing_clips_other_clip_selected(media: MediaCache, tmp_path: Path) -> None:

@@ -139,6 +139,8 @@ class IngestOptionsRecord(msgspec.Struct, frozen=True):
     allow_upscale: bool
     allow_partial: bool
     clips: list[str] | None
+    # Documents written before force existed decode with its default.
+    force: bool = False
 
 
 class FindingRecord(msgspec.Struct, frozen=True):

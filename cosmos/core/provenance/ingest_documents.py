@@ -76,6 +76,7 @@ def options_record(options: ResolvedIngest, adapter: str | None) -> IngestOption
         allow_upscale=options.allow_upscale,
         allow_partial=options.allow_partial,
         clips=list(options.clips) if options.clips is not None else None,
+        force=options.force,
     )
 
 
@@ -226,6 +227,23 @@ def _input_kind(path: Path) -> str:
     return "video"
 
 
+def _blocking_outputs(clips: Sequence[DryRunClip], force: bool) -> dict[str, list[Path]]:
+    """Map each clip name to its existing clip and sidecar, which stop a real run without
+    ``force``."""
+    if force:
+        return {}
+    blocking = {
+        clip.name: [
+            path
+            for path in (clip.plan.paths.media, clip.plan.paths.sidecar)
+            if path in clip.existing_outputs
+        ]
+        for clip in clips
+        if clip.plan is not None
+    }
+    return {name: paths for name, paths in blocking.items() if paths}
+
+
 def build_dry_run_plan(
     context: RunContext, clips: Sequence[DryRunClip], plan_path: Path, command: str
 ) -> IngestDryRunPlan:
@@ -235,6 +253,7 @@ def build_dry_run_plan(
     commands: list[PlannedCommand] = []
     validation: list[FindingRecord] = []
     outcomes: list[ClipOutcome] = []
+    blocking_outputs = _blocking_outputs(clips, context.options.force)
     for clip in clips:
         for source in clip.inputs:
             kind = _input_kind(source)
@@ -248,6 +267,16 @@ def build_dry_run_plan(
                 )
             )
         validation += finding_records(clip.findings)
+        validation += [
+            FindingRecord(
+                clip=clip.name,
+                code="output-exists",
+                message=f"{path} already exists; the real run stops before any encode unless "
+                "force=True (CLI: --force)",
+                blocking=True,
+            )
+            for path in blocking_outputs.get(clip.name, [])
+        ]
         plan = clip.plan
         if plan is None:
             blocking = [f.message for f in clip.findings if f.blocking]
@@ -278,7 +307,8 @@ def build_dry_run_plan(
                     kind=kind,
                     stage="ingest",
                     exists=path in clip.existing_outputs,
-                    will_create_on_apply=True,
+                    # A real run writes nothing at all while any output blocks it.
+                    will_create_on_apply=not blocking_outputs,
                 )
             )
         commands.append(
