@@ -261,6 +261,7 @@ def verify_command(folder: Path, /, *, json: JsonFlag = False, plain: PlainFlag 
         "orphaned_media": report.orphaned_media,
         "malformed_sidecars": report.malformed_sidecars,
         "unresolved_run_ids": report.unresolved_run_ids,
+        "changed_sources": report.changed_sources,
     }
     if mode == "json":
         print_json({"ok": report.ok, "checked": report.checked, **problems})
@@ -272,5 +273,9 @@ def verify_command(folder: Path, /, *, json: JsonFlag = False, plain: PlainFlag 
             for name, item in rows:
                 print(f"{name.replace('_', ' ')}: {item}")
             noun = "artifact" if report.checked == 1 else "artifacts"
-            print(f"{'ok' if report.ok else 'problems found'}: {report.checked} {noun} checked")
+            if report.ok:
+                print(f"ok: {report.checked} {noun} checked")
+            else:
+                problem_count = "1 problem" if len(rows) == 1 else f"{len(rows)} problems"
+                print(f"{problem_count} in {report.checked} {noun} checked")
     return EXIT_OK if report.ok else EXIT_INVALID_INPUT

@@ -137,8 +137,9 @@ def verify(root: str | Path) -> VerifyReport:
     """Recompute every artifact's sha256 under ``root`` and report what does not match.
 
     The report lists missing media (a sidecar without its file), changed media (sha256
-    differs), orphaned media (an ``.mp4`` without a sidecar), malformed sidecars, and run ids no
-    run document under ``root`` defines.
+    differs), orphaned media (an ``.mp4`` without a sidecar), malformed sidecars, run ids no
+    run document under ``root`` defines, and changed sources: views and optimized files whose
+    source, an artifact under ``root``, no longer has the sha256 their sidecar records.
     """
     return verify_tree(_existing_folder(root))
 

@@ -121,7 +121,8 @@ class SidecarRecord(msgspec.Struct, frozen=True, gc=False):
 
     ``output`` is the media path relative to the sidecar's folder when the sidecar records a
     ``relpath``, so a moved tree resolves; otherwise it is the path as recorded.
-    ``recorded_output`` is always the path as recorded.
+    ``recorded_output`` is always the path as recorded. ``source`` is the source's path, found
+    the same way as ``output``.
     """
 
     head: SidecarHead
@@ -129,6 +130,7 @@ class SidecarRecord(msgspec.Struct, frozen=True, gc=False):
     output: str | None
     recorded_output: str | None
     run_id: str | None
+    source: str | None = None
 
 
 @dataclass(slots=True)
@@ -299,12 +301,17 @@ def decode_record(folder: str, path: str, kind: str, data: bytes) -> SidecarReco
     if isinstance(head, str):
         return None
     sidecar_head = _sidecar_head(folder, path, kind, head)
+    source = head.source
+    source_path = None
+    if source is not None:
+        source_path = os.path.join(folder, source.relpath) if source.relpath else source.path
     return SidecarRecord(
         sidecar_head,
         path,
         sidecar_head.output_path or None,
         head.output.path if head.output else None,
         head.ingest_run_id or head.crop_run_id or head.optimize_run_id,
+        source_path,
     )
 
 
@@ -425,6 +432,7 @@ class VerifyReport:
     orphaned_media: tuple[str, ...]
     malformed_sidecars: tuple[str, ...]
     unresolved_run_ids: tuple[str, ...]
+    changed_sources: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -434,6 +442,7 @@ class VerifyReport:
             or self.orphaned_media
             or self.malformed_sidecars
             or self.unresolved_run_ids
+            or self.changed_sources
         )
 
 
@@ -458,14 +467,13 @@ def verify_tree(root: Path) -> VerifyReport:
     missing: list[str] = []
     changed: list[str] = []
     unresolved: list[str] = []
-    described: set[Path] = set()
+    hashed: dict[Path, str] = {}
     for record in found.records:
         media = _media_path(record)
         if media is None:
             missing.append(f"{record.head.output_path} (sidecar {record.sidecar})")
         else:
-            described.add(media)
-            actual = sha256_file(media)
+            actual = hashed[media] = sha256_file(media)
             if actual != record.head.output_sha256:
                 changed.append(
                     f"{media} (sidecar {record.sidecar}: recorded sha256 "
@@ -473,7 +481,7 @@ def verify_tree(root: Path) -> VerifyReport:
                 )
         if record.run_id and record.run_id not in found.run_ids:
             unresolved.append(f"{record.run_id} (sidecar {record.sidecar})")
-    orphaned = [str(p) for p in found.media if p not in described]
+    orphaned = [str(p) for p in found.media if p not in hashed]
     return VerifyReport(
         checked=len(found.records),
         missing_media=tuple(sorted(missing)),
@@ -481,7 +489,28 @@ def verify_tree(root: Path) -> VerifyReport:
         orphaned_media=tuple(sorted(orphaned)),
         malformed_sidecars=tuple(sorted(found.malformed)),
         unresolved_run_ids=tuple(sorted(unresolved)),
+        changed_sources=tuple(sorted(_changed_sources(found.records, hashed))),
     )
+
+
+def _changed_sources(records: list[SidecarRecord], hashed: dict[Path, str]) -> list[str]:
+    """List the sources of views and optimized files that no longer have the recorded sha256.
+
+    Only sources hashed in this verify count, that is artifacts under the verified folder.
+    """
+    changed = []
+    for record in records:
+        recorded = record.head.source_sha256
+        if record.head.kind == "clip" or not recorded or not record.source:
+            continue
+        source = Path(record.source)
+        now = hashed.get(source.resolve()) if source.is_file() else None
+        if now is not None and now != recorded:
+            changed.append(
+                f"{source.resolve()} (source of {record.sidecar}: recorded sha256 "
+                f"{recorded[:12]}, now {now[:12]})"
+            )
+    return changed
 
 
 def artifact_id_beside(media: Path, kinds: tuple[str, ...]) -> str | None:

@@ -276,6 +276,19 @@ def test_verify_counts_artifacts(
     assert result.stdout.splitlines()[-1] == expected
 
 
+def test_verify_counts_problems(cli: CliRunner, media: MediaCache, tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    clip = media.copy(SMALL, tmp_path / "in", "clip.mp4")
+    assert cli("optimize", "run", "--input", clip, "--out-dir", out_dir).code == 0
+    (out_dir / "stray.mp4").write_bytes(clip.read_bytes())
+    (out_dir / "other.mp4").write_bytes(clip.read_bytes())
+
+    result = cli("provenance", "verify", out_dir)
+
+    assert result.code == 3
+    assert result.stdout.splitlines()[-1] == "2 problems in 1 artifact checked"
+
+
 @pytest.mark.parametrize(
     ("selection", "expected"),
     [

@@ -306,3 +306,21 @@ def test_views_for_clip_none_says_where(pipeline: dict[str, Path], cli: CliRunne
     assert "pass --in with the crop output folder" in result.stdout
     found = cli("provenance", "views-for-clip", pipeline["clip"], "--in", pipeline["out"])
     assert found.stdout.strip().endswith(".cosmos_view.v1.json")
+
+
+def test_verify_reports_replaced_source(media: MediaCache, tmp_path: Path) -> None:
+    media.copy(GeneratedClip(320, 240, seconds=0.5), tmp_path / "first", "a.mp4")
+    media.copy(GeneratedClip(256, 192, seconds=0.5), tmp_path / "second", "a.mp4")
+    out = tmp_path / "out"
+    (clip,) = ingest(tmp_path / "first", out)
+    (view,) = crop([clip], [CropJob(size=64)], out / "views")
+    assert verify(out).ok
+
+    ingest(tmp_path / "second", out, options=IngestOptions(force=True))
+    report = verify(out)
+
+    assert not report.ok
+    (entry,) = report.changed_sources
+    assert entry.startswith(f"{clip.resolve()} (source of ")
+    assert f"{view}.cosmos_view.v1.json" in entry
+    assert report.changed_media == ()
