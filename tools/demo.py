@@ -55,7 +55,10 @@ def _cosm_session() -> Path:
 
 def main(argv: list[str]) -> int:
     output_dir = Path(argv[0]) if argv else DEFAULT_OUTPUT
-    print(f"fetching the real-footage corpus into {real_footage_dir()}", file=sys.stderr)
+    print(
+        f"checking the real-footage corpus in {real_footage_dir()} (fetched when missing)",
+        file=sys.stderr,
+    )
     fetch(real_footage_dir())
     session = _cosm_session()
     runs = (
