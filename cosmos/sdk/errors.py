@@ -10,7 +10,7 @@
           +-- CosmosVideoError (also RuntimeError)
                +-- VideoProbeError                        ffprobe could not describe a file
                |    +-- VideoFileNotFoundError (also ValueError)  the path is missing
-               |    +-- VideoToolNotFoundError (also ToolNotFoundError)  ffprobe is missing
+               |    +-- VideoToolNotFoundError (also ToolNotFoundError)  ffprobe or FFmpeg missing
                +-- VideoDecodeError                       FFmpeg could not decode frames
                     +-- BackendNotInstalledError          the chosen backend's extra is missing
 
@@ -67,7 +67,8 @@ class VideoFileNotFoundError(VideoProbeError, ValueError):
 
 
 class VideoToolNotFoundError(VideoProbeError, ToolNotFoundError):
-    """ffprobe is missing or cannot run, so no file could be probed (CLI exit 4, not 3)."""
+    """ffprobe or FFmpeg is missing or cannot run, so no file could be probed or decoded (CLI
+    exit 4, not 3)."""
 
 
 class BackendNotInstalledError(VideoDecodeError):

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
-from returns.result import Failure
+from returns.result import Failure, Result
 
-from cosmos.core.errors import ToolUnavailable
+from cosmos.core.errors import CosmosFailure, ToolUnavailable, not_a_file_message
 from cosmos.core.model.frames import RgbFrame, VideoFrameTimeline
 from cosmos.core.model.media import VideoProbe
 from cosmos.sdk._boundary import unwrap_or_raise
@@ -30,9 +31,24 @@ from cosmos.sdk.errors import (
 from cosmos.shell.probe import probe_media
 from cosmos.shell.video_index import video_timeout_seconds
 
+T = TypeVar("T")
+
 
 def _source(path: str | Path) -> Path:
-    return Path(path).expanduser()
+    """Return the video path, or raise ``VideoFileNotFoundError`` (a ``ValueError``) when it is
+    missing or not a regular file, before any tool runs."""
+    source = Path(path).expanduser()
+    if not source.is_file():
+        raise VideoFileNotFoundError(not_a_file_message("video file", str(path), source.exists()))
+    return source
+
+
+def _unwrap(result: Result[T, CosmosFailure]) -> T:
+    """Return the value, raising a video error for every failure: a missing ffprobe or FFmpeg
+    becomes ``VideoToolNotFoundError``, a ``VideoProbeError``."""
+    if isinstance(result, Failure) and isinstance(result.failure(), ToolUnavailable):
+        raise VideoToolNotFoundError(result.failure().message)
+    return unwrap_or_raise(result)
 
 
 def probe_video(path: str | Path) -> VideoProbe:
@@ -40,14 +56,12 @@ def probe_video(path: str | Path) -> VideoProbe:
 
     Raises ``VideoProbeError`` when the file is missing, empty, not a regular file, has no video
     stream or ffprobe fails or times out (``COSMOS_VIDEO_FFMPEG_TIMEOUT`` seconds; unset means no
-    limit); the message names the file and quotes ffprobe's stderr.
+    limit); the message names the file and quotes ffprobe's stderr. A missing path or a folder
+    raises ``VideoFileNotFoundError``, which is also a ``ValueError``.
     A missing ffprobe is a ``VideoProbeError`` as well (``VideoToolNotFoundError``, also a
     ``ToolNotFoundError``), naming the variable to set.
     """
-    result = probe_media(_source(path), timeout_seconds=video_timeout_seconds())
-    if isinstance(result, Failure) and isinstance(result.failure(), ToolUnavailable):
-        raise VideoToolNotFoundError(result.failure().message)
-    return unwrap_or_raise(result).probe
+    return _unwrap(probe_media(_source(path), timeout_seconds=video_timeout_seconds())).probe
 
 
 def probe_video_timeline(path: str | Path) -> VideoFrameTimeline:
@@ -58,7 +72,7 @@ def probe_video_timeline(path: str | Path) -> VideoFrameTimeline:
     """
     from cosmos.shell.extract import timeline
 
-    return unwrap_or_raise(timeline(_source(path)))
+    return _unwrap(timeline(_source(path)))
 
 
 def extract_frames_at_indices(
@@ -73,7 +87,7 @@ def extract_frames_at_indices(
     # Imported here: probe_video callers do not pay for the decode backends' imports.
     from cosmos.shell.extract import extract_at_indices
 
-    return unwrap_or_raise(extract_at_indices(_source(path), indices, probe))
+    return _unwrap(extract_at_indices(_source(path), indices, probe))
 
 
 def extract_frames_at_times(
@@ -86,7 +100,7 @@ def extract_frames_at_times(
     """
     from cosmos.shell.extract import extract_at_times
 
-    return unwrap_or_raise(extract_at_times(_source(path), times_seconds, probe))
+    return _unwrap(extract_at_times(_source(path), times_seconds, probe))
 
 
 __all__ = [

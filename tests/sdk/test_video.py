@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cosmos.sdk import VideoProbe, probe_video, sha256_file
+from cosmos.sdk import VideoProbe, extract_frames_at_indices, probe_video, sha256_file
 from cosmos.sdk.errors import InvalidInputError, ToolNotFoundError, VideoProbeError
 from tests.media import GeneratedClip, MediaCache
 
@@ -40,9 +40,13 @@ def test_probe_video_str_and_home(
     assert probe.width == 96
 
 
-def test_probe_video_missing(tmp_path: Path) -> None:
-    with pytest.raises(VideoProbeError, match="does not exist"):
-        probe_video(tmp_path / "gone.mp4")
+@pytest.mark.parametrize(
+    ("name", "expected"), [("gone.mp4", "does not exist"), ("", "not a regular")]
+)
+def test_probe_video_missing(tmp_path: Path, name: str, expected: str) -> None:
+    with pytest.raises(VideoProbeError, match=expected) as info:
+        probe_video(tmp_path / name)
+    assert isinstance(info.value, ValueError)
 
 
 def test_probe_video_not_video(tmp_path: Path) -> None:
@@ -60,6 +64,18 @@ def test_probe_video_ffprobe_missing(
     monkeypatch.setenv("COSMOS_FFPROBE", str(tmp_path / "gone"))
     with pytest.raises(VideoProbeError, match="COSMOS_FFPROBE") as info:
         probe_video(media.path(CLIP))
+    assert isinstance(info.value, ToolNotFoundError)
+
+
+@pytest.mark.parametrize("variable", ["COSMOS_FFPROBE", "COSMOS_FFMPEG"])
+def test_extract_tool_missing(
+    media: MediaCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    path = media.copy(CLIP, tmp_path, "clip.mp4")
+    monkeypatch.setenv(variable, str(tmp_path / "gone"))
+    monkeypatch.setenv("COSMOS_VIDEO_BACKEND", "ffmpeg-cli")
+    with pytest.raises(VideoProbeError, match=variable) as info:
+        extract_frames_at_indices(path, [0])
     assert isinstance(info.value, ToolNotFoundError)
 
 
