@@ -78,7 +78,9 @@ HEVC_HARDWARE: dict[str, tuple[str, ...]] = {
     "linux": ("hevc_nvenc", "hevc_qsv", "hevc_vaapi"),
     "win32": ("hevc_nvenc", "hevc_qsv", "hevc_amf"),
 }
-CHROMA_420 = ("yuv420", "yuvj420", "nv12", "nv21", "p010")
+# Every view is encoded as 4:2:0 (yuv420p or nv12), whatever the source's chroma, so its
+# rectangle is always snapped to even values.
+EVEN_RECTANGLE = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,9 +221,8 @@ def _plan_pairs(
     planned: list[_Planned] = []
     for pair, name in zip(pairs, names, strict=True):
         facts, index = indexed[pair.source]
-        chroma_420 = (facts.pix_fmt or "yuv420p").startswith(CHROMA_420)
         geometry = crop_geometry(
-            pair.job, facts.probe.width, facts.probe.height, chroma_420=chroma_420
+            pair.job, facts.probe.width, facts.probe.height, chroma_420=EVEN_RECTANGLE
         )
         if isinstance(geometry, Failure):
             error = geometry.failure()

@@ -42,7 +42,7 @@ from cosmos.core.preview.views import PreviewView
 from cosmos.core.provenance.ids import make_run_id
 from cosmos.shell import fs
 from cosmos.shell.binaries import resolve_tool
-from cosmos.shell.crop import CHROMA_420, CropPair, fit_default_job, resolve_trim
+from cosmos.shell.crop import EVEN_RECTANGLE, CropPair, fit_default_job, resolve_trim
 from cosmos.shell.envinfo import ffmpeg_info, system_info, utc_now
 from cosmos.shell.extract import extract_at_indices
 from cosmos.shell.hashing import sha256_file
@@ -110,11 +110,12 @@ def _plan_clip(
     if isinstance(indexed, Failure):
         return indexed
     facts, index = indexed.unwrap()
-    chroma_420 = (facts.pix_fmt or "yuv420p").startswith(CHROMA_420)
     views: list[PreviewView] = []
     for number, pair in enumerate(pairs, start=1):
         job = fit_default_job(pair, facts).job
-        geometry = crop_geometry(job, facts.probe.width, facts.probe.height, chroma_420=chroma_420)
+        geometry = crop_geometry(
+            job, facts.probe.width, facts.probe.height, chroma_420=EVEN_RECTANGLE
+        )
         if isinstance(geometry, Failure):
             error = geometry.failure()
             return Failure(
