@@ -35,9 +35,16 @@ T = TypeVar("T")
 
 
 def _source(path: str | Path) -> Path:
+    return Path(path).expanduser()
+
+
+def _existing_source(path: str | Path) -> Path:
     """Return the video path, or raise ``VideoFileNotFoundError`` (a ``ValueError``) when it is
-    missing or not a regular file, before any tool runs."""
-    source = Path(path).expanduser()
+    missing or not a regular file, before ffprobe runs.
+
+    The frame helpers get the same error from their index, after an empty request returns.
+    """
+    source = _source(path)
     if not source.is_file():
         raise VideoFileNotFoundError(not_a_file_message("video file", str(path), source.exists()))
     return source
@@ -61,7 +68,8 @@ def probe_video(path: str | Path) -> VideoProbe:
     A missing ffprobe is a ``VideoProbeError`` as well (``VideoToolNotFoundError``, also a
     ``ToolNotFoundError``), naming the variable to set.
     """
-    return _unwrap(probe_media(_source(path), timeout_seconds=video_timeout_seconds())).probe
+    source = _existing_source(path)
+    return _unwrap(probe_media(source, timeout_seconds=video_timeout_seconds())).probe
 
 
 def probe_video_timeline(path: str | Path) -> VideoFrameTimeline:
