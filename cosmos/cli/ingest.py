@@ -132,7 +132,8 @@ def run(
         Replace clips and sidecars already in --output-dir; without it such a run stops before
         any work.
     dry_run
-        Plan only: write cosmos_ingest_dry_run.v1.json, run no media processing.
+        Plan only: write cosmos_dry_run.json (also as cosmos_ingest_dry_run.v1.json), run no
+        media processing.
     yes
         Never prompt (Cosmos does not prompt; accepted for automation).
     json

@@ -42,10 +42,11 @@ def ingest(
 ) -> list[Path]:
     """Ingest ``input_dir`` into ``output_dir`` and return the paths of the clips produced.
 
-    A dry run (``options.dry_run``) writes ``cosmos_ingest_dry_run.v1.json`` and returns the
-    planned paths. Invalid options raise ``ValueError`` (``InvalidOptionError``); a missing or
-    unusable input raises ``ValueError`` (``InvalidInputError``); a missing FFmpeg raises
-    ``FileNotFoundError`` (``ToolNotFoundError``). A clip that fails is logged at ERROR and
+    A dry run (``options.dry_run``) writes ``cosmos_dry_run.json`` (and the same plan as
+    ``cosmos_ingest_dry_run.v1.json``) and returns the planned paths. Invalid options raise
+    ``ValueError`` (``InvalidOptionError``); a missing or unusable input raises ``ValueError``
+    (``InvalidInputError``); a missing FFmpeg raises ``FileNotFoundError``
+    (``ToolNotFoundError``). A clip that fails is logged at ERROR and
     recorded in ``cosmos_ingest_run.v1.json``, and is absent from the returned list.
     """
     result = ingest_run(input_dir, output_dir, manifest=manifest, options=options)

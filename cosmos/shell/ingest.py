@@ -60,6 +60,8 @@ logger = logging.getLogger("cosmos.ingest")
 
 RUN_DOCUMENT = "cosmos_ingest_run.v1.json"
 DRY_RUN_DOCUMENT = "cosmos_ingest_dry_run.v1.json"
+# The SDK's documented name for the same plan; both files hold the same bytes.
+DRY_RUN_COPY = "cosmos_dry_run.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +336,9 @@ def run_ingest(
         return Failure(
             InvalidInput(
                 value=str(request.manifest),
-                message=f"manifest {request.manifest} does not exist or is not a file",
+                message=f"manifest {request.manifest} does not exist or is not a file; check "
+                "the path, or leave manifest unset (CLI: --manifest) to use the one XML file in "
+                "the input folder",
             )
         )
 
@@ -467,12 +471,15 @@ def _write_dry_run(
         )
         for p in prepared
     ]
-    document = build_dry_run_plan(context, clips, plan_path, request.command)
+    copy_path = context.output_dir / DRY_RUN_COPY
+    document = build_dry_run_plan(context, clips, plan_path, request.command, copies=(copy_path,))
     for p in prepared:
         # Concat lists stay beside the plan so its argv can be run by hand.
         if p.plan is not None and p.plan.concat_path and p.plan.concat_text is not None:
             fs.atomic_write_text(p.plan.concat_path, p.plan.concat_text)
-    fs.atomic_write_bytes(plan_path, encode_document(document))
+    data = encode_document(document)
+    fs.atomic_write_bytes(plan_path, data)
+    fs.atomic_write_bytes(copy_path, data)
     for p in prepared:
         if p.plan is None:
             logger.error("clip %s would be skipped: %s", p.clip.name, _skipped(p).reason)

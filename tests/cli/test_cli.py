@@ -131,7 +131,10 @@ def test_ingest_dry_run_json(cli: CliRunner, clip: Path, tmp_path: Path) -> None
     assert [clip["status"] for clip in report["clips"]] == ["planned"]
     assert report["planned"] == [str(output_dir / "clip.mp4")]
     assert "produced" not in report
-    assert sorted(path.name for path in output_dir.iterdir()) == ["cosmos_ingest_dry_run.v1.json"]
+    assert sorted(path.name for path in output_dir.iterdir()) == [
+        "cosmos_dry_run.json",
+        "cosmos_ingest_dry_run.v1.json",
+    ]
 
 
 def test_ingest_repeated_clip_flag(cli: CliRunner, media: MediaCache, tmp_path: Path) -> None:

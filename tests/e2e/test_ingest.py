@@ -201,10 +201,18 @@ def test_dry_run_writes_plan_only(media: MediaCache, tmp_path: Path) -> None:
     output_dir = tmp_path / "out"
     planned = ingest(tmp_path / "in", output_dir, options=IngestOptions(dry_run=True))
     assert planned == [output_dir / "a.mp4"]
-    assert [path.name for path in output_dir.iterdir()] == ["cosmos_ingest_dry_run.v1.json"]
+    assert sorted(path.name for path in output_dir.iterdir()) == [
+        "cosmos_dry_run.json",
+        "cosmos_ingest_dry_run.v1.json",
+    ]
     data = (output_dir / "cosmos_ingest_dry_run.v1.json").read_bytes()
+    assert (output_dir / "cosmos_dry_run.json").read_bytes() == data
     plan = msgspec.json.decode(data, type=IngestDryRunPlan, strict=True)
     assert encode_document(plan) == data
+    assert plan.side_effects.writes_metadata[:2] == [
+        str(output_dir / "cosmos_ingest_dry_run.v1.json"),
+        str(output_dir / "cosmos_dry_run.json"),
+    ]
     assert plan.commands[0].argv[0] == _ffmpeg()
     assert [clip.status for clip in plan.clips] == ["planned"]
 

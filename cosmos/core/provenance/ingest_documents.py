@@ -245,9 +245,15 @@ def _blocking_outputs(clips: Sequence[DryRunClip], force: bool) -> dict[str, lis
 
 
 def build_dry_run_plan(
-    context: RunContext, clips: Sequence[DryRunClip], plan_path: Path, command: str
+    context: RunContext,
+    clips: Sequence[DryRunClip],
+    plan_path: Path,
+    command: str,
+    *,
+    copies: Sequence[Path] = (),
 ) -> IngestDryRunPlan:
-    """Build ``cosmos_ingest_dry_run.v1.json``."""
+    """Build ``cosmos_ingest_dry_run.v1.json``; ``copies`` are other files the same plan is
+    written to."""
     inputs: list[PlannedInput] = []
     outputs: list[PlannedOutput] = []
     commands: list[PlannedCommand] = []
@@ -342,6 +348,7 @@ def build_dry_run_plan(
             creates_media_outputs=False,
             writes_metadata=[
                 str(plan_path),
+                *(str(path) for path in copies),
                 *(str(c.plan.concat_path) for c in clips if c.plan and c.plan.concat_path),
             ],
         ),
