@@ -12,6 +12,7 @@ Run ``python -m tools.cosm_session OUT_DIR`` for the demo session.
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import subprocess
@@ -313,8 +314,19 @@ DEMO_SPEC = SessionSpec(
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else Path(".cache/cosm-demo")
-    manifest = generate_session(out, DEMO_SPEC)
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.cosm_session",
+        description="Write the synthetic COSM demo session (manifest, H/M/S folders, chunks).",
+    )
+    parser.add_argument(
+        "out",
+        nargs="?",
+        type=Path,
+        default=Path(".cache/media/cosm-demo"),
+        help="output folder (default: .cache/media/cosm-demo, where the demo looks)",
+    )
+    arguments = parser.parse_args(argv)
+    manifest = generate_session(arguments.out, DEMO_SPEC)
     print(manifest)
     return 0
 

@@ -76,7 +76,10 @@ def check_jobs(jobs: Sequence[AnyCropJob]) -> list[AnyCropJob]:
     if not kinds <= {CropJob, RectCropJob}:
         raise InvalidOptionError("invalid jobs: every job must be a CropJob or a RectCropJob")
     if len(kinds) > 1:
-        raise InvalidOptionError("invalid jobs: a jobs list must be all CropJob or all RectCropJob")
+        raise InvalidOptionError(
+            "invalid jobs: a jobs list must be all CropJob or all RectCropJob; run the square "
+            "and the rect jobs as two crop calls"
+        )
     return list(jobs)
 
 

@@ -260,6 +260,10 @@ def parse_jobs(
             return _invalid(position, "crop_mode", mode, 'supported values are "square" and "rect"')
         if squares and rects:
             return _invalid(
-                position, "crop_mode", mode, "a jobs file must be all square or all rect"
+                position,
+                "crop_mode",
+                mode,
+                "a jobs file must be all square or all rect; put the square and the rect jobs "
+                "in two jobs files",
             )
     return Success(rects if rects else squares)
