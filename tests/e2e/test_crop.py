@@ -173,20 +173,9 @@ def test_warnings_recorded_for_adjustments(marks: Path, tmp_path: Path) -> None:
 def test_odd_square_on_444_source(tmp_path: Path) -> None:
     source = tmp_path / "odd444.mp4"
     _ffmpeg(
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=321x241:rate=10",
-        "-t",
-        "0.5",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv444p",
-        str(source),
-    )
+        "-f", "lavfi", "-i", "testsrc2=size=321x241:rate=10", "-t", "0.5",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv444p", str(source),
+    )  # fmt: skip
     (output,) = crop([source], [CropJob(size=201, offset_x=1, offset_y=1)], tmp_path / "out")
     probe = probe_video(output)
     assert (probe.width, probe.height) == (200, 200)
