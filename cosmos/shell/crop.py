@@ -21,10 +21,8 @@ from cosmos.core.errors import (
     CosmosFailure,
     InvalidInput,
     InvalidOption,
-    OutputExists,
     ProcessingFailed,
     not_a_file_message,
-    outputs_exist_message,
     stderr_tail,
 )
 from cosmos.core.ffmpeg.timeline import PacketIndex
@@ -174,23 +172,14 @@ def _check_existing_outputs(
                     "name; choose another output folder",
                 )
             )
-    existing = [
-        str(path)
-        for item in planned
-        for path in (item.plan.output, _view_sidecar(item.plan.output))
-        if path.exists()
-    ]
-    if not existing or force:
-        return Success(None)
-    message = outputs_exist_message(
-        existing,
-        'pass ffmpeg_opts["force"]=True (CLI: --force) to replace them, or choose another '
+    return fs.check_existing_outputs(
+        (path for item in planned for path in (item.plan.output, _view_sidecar(item.plan.output))),
+        force=force,
+        dry_run=dry_run,
+        logger=logger,
+        remedy='pass ffmpeg_opts["force"]=True (CLI: --force) to replace them, or choose another '
         "output folder",
     )
-    if dry_run:
-        logger.warning("%s; the real run will stop before any encode", message)
-        return Success(None)
-    return Failure(OutputExists(paths=existing, message=message))
 
 
 def _plan_pairs(

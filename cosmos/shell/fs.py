@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from returns.result import Failure, Result, Success
 
-from cosmos.core.errors import InvalidInput
+from cosmos.core.errors import InvalidInput, OutputExists, outputs_exist_message
 
 if TYPE_CHECKING:
     from cosmos.core.ingest.adapter import FolderListing
@@ -154,3 +156,21 @@ def write_run_document(output_dir: Path, file_name: str, run_id: str, data: byte
     latest = output_dir / file_name
     atomic_write_bytes(latest, data)
     return latest
+
+
+def check_existing_outputs(
+    paths: Iterable[Path], *, force: bool, dry_run: bool, remedy: str, logger: logging.Logger
+) -> Result[None, OutputExists]:
+    """Fail when any of ``paths`` exists and ``force`` is off, naming them and ``remedy``.
+
+    A dry run logs the same message as a warning on ``logger`` and succeeds, so its plan is
+    still written.
+    """
+    existing = [str(path) for path in paths if path.exists()]
+    if not existing or force:
+        return Success(None)
+    message = outputs_exist_message(existing, remedy)
+    if dry_run:
+        logger.warning("%s; the real run will stop before any work", message)
+        return Success(None)
+    return Failure(OutputExists(paths=existing, message=message))

@@ -19,8 +19,6 @@ from cosmos.core.encode.profiles import choose_profile_name
 from cosmos.core.errors import (
     CosmosFailure,
     InvalidInput,
-    OutputExists,
-    outputs_exist_message,
     stderr_tail,
 )
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
@@ -289,17 +287,6 @@ def _check_outputs_spare_inputs(
     return Success(None)
 
 
-def _existing_outputs(prepared: list[PreparedClip]) -> list[str]:
-    """Return the clips and clip sidecars this run would write that already exist."""
-    return [
-        str(path)
-        for p in prepared
-        if p.plan is not None
-        for path in (p.plan.paths.media, p.plan.paths.sidecar)
-        if path.exists()
-    ]
-
-
 def _select_generic_clips(
     listing: FolderListing, options: ResolvedIngest
 ) -> Result[list[ClipSource], InvalidInput]:
@@ -408,18 +395,16 @@ def run_ingest(
         if isinstance(result, Failure):
             return result
         prepared.append(result.unwrap())
-    existing = _existing_outputs(prepared)
-    if existing and not options.force:
-        remedy = (
-            "pass force=True (CLI: --force) to replace them, choose another output folder, or "
-            "name only the clips still to make with clips (CLI: --clip)"
-        )
-        if not options.dry_run:
-            message = outputs_exist_message(existing, remedy)
-            return Failure(OutputExists(paths=existing, message=message))
-        logger.warning(
-            "%s; the real run will stop before any encode", outputs_exist_message(existing, remedy)
-        )
+    existing = fs.check_existing_outputs(
+        (path for p in prepared if p.plan for path in (p.plan.paths.media, p.plan.paths.sidecar)),
+        force=options.force,
+        dry_run=options.dry_run,
+        logger=logger,
+        remedy="pass force=True (CLI: --force) to replace them, choose another output folder, "
+        "or name only the clips still to make with clips (CLI: --clip)",
+    )
+    if isinstance(existing, Failure):
+        return existing
     # Created only now, so that a run rejected above leaves no empty folder behind.
     created = fs.writable_folder(output_dir, "output folder")
     if isinstance(created, Failure):

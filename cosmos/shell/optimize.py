@@ -20,7 +20,6 @@ from cosmos.core.encode.profiles import choose_profile_name
 from cosmos.core.errors import (
     CosmosFailure,
     InvalidInput,
-    OutputExists,
     ToolUnavailable,
     empty_file_message,
     not_a_file_message,
@@ -238,22 +237,16 @@ def run_optimize(
     if isinstance(named, Failure):
         return named
     outputs = named.unwrap()
-    existing = [str(path) for path in outputs if path.exists()]
-    if existing and not settings.force and settings.dry_run:
-        logger.warning(
-            "output(s) already exist: %s; the run will stop before any work unless you pass "
-            "force=True (CLI: --force)",
-            ", ".join(existing),
-        )
-    if existing and not settings.force and not settings.dry_run:
-        return Failure(
-            OutputExists(
-                paths=existing,
-                message=f"output(s) already exist: {', '.join(existing)}; pass force=True "
-                "(CLI: --force) to replace them, or choose another out_dir (CLI: --out-dir) or "
-                "suffix (CLI: --suffix)",
-            )
-        )
+    existing = fs.check_existing_outputs(
+        outputs,
+        force=settings.force,
+        dry_run=settings.dry_run,
+        logger=logger,
+        remedy="pass force=True (CLI: --force) to replace them, or choose another out_dir (CLI: "
+        "--out-dir) or suffix (CLI: --suffix)",
+    )
+    if isinstance(existing, Failure):
+        return existing
 
     tool = resolve_ffmpeg_and_ffprobe()
     if isinstance(tool, Failure):
