@@ -161,7 +161,8 @@ def write_run_document(output_dir: Path, file_name: str, run_id: str, data: byte
 def check_existing_outputs(
     paths: Iterable[Path], *, force: bool, dry_run: bool, remedy: str, logger: logging.Logger
 ) -> Result[None, OutputExists]:
-    """Fail when any of ``paths`` exists and ``force`` is off, naming them and ``remedy``.
+    """Return an ``OutputExists`` failure that names the existing ``paths`` and ``remedy``,
+    unless ``force`` is set or none exists.
 
     A dry run logs the same message as a warning on ``logger`` and succeeds, so its plan is
     still written.
