@@ -56,9 +56,9 @@ def _cached_index(
     def probe() -> Result[bytes, ProbeFailed | ToolUnavailable]:
         return _packet_listing(path, ffprobe, timeout_seconds)
 
-    # The kind names the listed packet fields, so listings stored before offsets and sizes were
-    # listed are probed again rather than reused without them.
-    return reuse_or_probe(path, ffprobe, "packets-pos-size", probe, parse)
+    # The kind names the listed fields, so listings stored before packet offsets and sizes and
+    # the file size were listed are probed again rather than reused without them.
+    return reuse_or_probe(path, ffprobe, "packets-pos-size-file-size", probe, parse)
 
 
 def _packet_listing(

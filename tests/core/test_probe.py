@@ -15,6 +15,7 @@ from cosmos.core.ffmpeg.probe import (
     parse_ffprobe_json,
     parse_positive_float,
     parse_ratio,
+    parse_video_index,
 )
 from cosmos.core.model.media import MediaFacts
 
@@ -237,3 +238,36 @@ def test_ratio(text: str | None, expected: Fraction | None) -> None:
 )
 def test_positive_float(text: str | None, expected: float | None) -> None:
     assert parse_positive_float(text) == expected
+
+
+def _packet_listing(declared: str, file_size: str, last_end: int) -> bytes:
+    """Three listed packets of 100 bytes at offsets 1000, 1100 and 1200, the last one cut so
+    that it ends at ``last_end``."""
+    packets = [
+        {"pts": pts, "duration": 1000, "flags": flags, "pos": str(pos), "size": str(size)}
+        for pts, flags, pos, size in (
+            (0, "K_", 1000, 100),
+            (2000, "__", 1200, last_end - 1200),
+            (1000, "__", 1100, 100),
+        )
+    ]
+    document = json.loads(_output(_video_stream(nb_frames=declared), fmt={"size": file_size}))
+    document["packets"] = packets
+    return json.dumps(document).encode()
+
+
+@pytest.mark.parametrize(
+    ("declared", "file_size", "last_end", "frames"),
+    [
+        ("60", "1250", 1250, 2),  # truncated in the last packet: it is left out
+        ("3", "1300", 1300, 3),  # complete: every declared frame is listed
+        ("60", "1400", 1300, 3),  # truncated after the last video packet
+    ],
+    ids=["cut-packet", "complete", "cut-elsewhere"],
+)
+def test_index_drops_cut_packet(declared: str, file_size: str, last_end: int, frames: int) -> None:
+    result = parse_video_index(SOURCE, _packet_listing(declared, file_size, last_end))
+    assert is_successful(result), result
+    _, index = result.unwrap()
+    assert index.frame_count == frames
+    assert index.pts[:2] == (0, 1000)

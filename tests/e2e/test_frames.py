@@ -562,3 +562,22 @@ def test_many_separated_frames_windows(
     indices = [1, 5, 9, 13, 30, 31, 32, 40, 60, 70, 80, 90, 99]
     frames = extract_frames_at_indices(path, indices)
     assert all(f.rgb24 == reference[i] for f, i in zip(frames, indices, strict=True))
+
+
+@pytest.mark.parametrize("backend", BACKENDS, indirect=True)
+def test_truncated_last_frame_decodes(backend: str, tmp_path: Path) -> None:
+    whole = tmp_path / "whole.mp4"
+    _ffmpeg(
+        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4",
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+        "-movflags", "+faststart", str(whole),
+    )  # fmt: skip
+    cut = tmp_path / "cut.mp4"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) * 4 // 10])
+
+    count = probe_video_timeline(cut).frame_count
+    (last,) = extract_frames_at_indices(cut, [count - 1])
+
+    assert 0 < count < 100
+    assert (last.width, last.height) == (320, 240)

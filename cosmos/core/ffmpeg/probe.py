@@ -20,7 +20,7 @@ _STREAM_ENTRIES = (
 )
 SHOW_ENTRIES = (
     f"stream={_STREAM_ENTRIES}:stream_tags=rotate:stream_side_data=rotation"
-    ":format=duration,format_name,start_time"
+    ":format=duration,format_name,start_time,size"
 )
 PACKET_ENTRIES = "packet=pts,duration,flags,pos,size"
 
@@ -83,6 +83,7 @@ class _Format(msgspec.Struct):
     duration: str | None = None
     format_name: str | None = None
     start_time: str | None = None
+    size: str | None = None
 
 
 class _Packet(msgspec.Struct, array_like=False):
@@ -191,16 +192,40 @@ def parse_video_index(
         return facts
     media = facts.unwrap()
     start = parse_positive_float((parsed.format or _Format()).start_time) or 0.0
+    packets = _complete_packets(parsed)
     index = build_packet_index(
         source,
         media.time_base,
-        [(p.pts, p.duration, p.flags) for p in parsed.packets],
+        [(p.pts, p.duration, p.flags) for p in packets],
         start,
-        [p.location for p in parsed.packets],
+        [p.location for p in packets],
     )
     if isinstance(index, Failure):
         return index
     return Success((media, index.unwrap()))
+
+
+def _complete_packets(parsed: _ProbeOutput) -> list[_Packet]:
+    """Return the listed video packets without the one a truncated file cuts short.
+
+    The file is truncated when its stream declares more frames than ffprobe could list. The
+    demuxer then lists the cut packet with the bytes that remain, so it ends exactly at the end
+    of the file, and decoding it fails. It is the last packet in file order, so no other
+    packet depends on it.
+    """
+    packets = parsed.packets
+    videos = [stream for stream in parsed.streams if stream.codec_type == "video"]
+    declared = _parse_positive_int(videos[0].nb_frames) if videos else None
+    file_size = _parse_positive_int((parsed.format or _Format()).size)
+    if declared is None or file_size is None or len(packets) >= declared:
+        return packets
+    located = [(p.location, n) for n, p in enumerate(packets) if p.location is not None]
+    if not located:
+        return packets
+    (offset, size), last = max(located)
+    if offset + size != file_size:
+        return packets
+    return packets[:last] + packets[last + 1 :]
 
 
 def _media_facts(source: Path, parsed: _ProbeOutput) -> Result[MediaFacts, ProbeFailed]:
