@@ -7,6 +7,7 @@ invalid job fails the run before it writes anything.
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,10 +240,15 @@ def run_preview(
         return created
 
     for source_path, plan in plans:
+        new_bundle = not plan.bundle_dir.exists()
         plan.bundle_dir.mkdir(parents=True, exist_ok=True)
         if not render.dry_run:
             rendered = _render_clip(plan, source_path, ffmpeg.path)
             if isinstance(rendered, Failure):
+                # A bundle this run started contains only part of the clip's images and no plan,
+                # so it is removed rather than left to look like a finished preview.
+                if new_bundle:
+                    shutil.rmtree(plan.bundle_dir, ignore_errors=True)
                 return rendered
         fs.atomic_write_bytes(plan.plan_path, encode_document(plan.document))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from cosmos.sdk.preview import PreviewRunResult, RenderOptions, preview, preview
 from cosmos.sdk.provenance import sha256_file
 from cosmos.sdk.video import extract_frames_at_indices
 from tests.helpers import CliRunner, partial_files
+from tests.media import FFMPEG
 
 WIDTH, HEIGHT, FPS = 320, 180, 25
 LAST_FRAME = 49
@@ -464,3 +466,27 @@ def test_real_footage_preview(real_footage_dir: Path, tmp_path: Path, name: str)
     bundle = Path(plan.bundle_dir)
     for image in (*plan.sheets, *plan.stacked):
         _check_outlines(image, bundle, rects, (1280, 720))
+
+
+def test_failed_render_leaves_no_bundle(
+    marks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A wrapper that fails every image render (the calls writing a temporary .png) and passes
+    # the other FFmpeg calls through.
+    wrapper = tmp_path / "ffmpeg-failing-renders"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        "import os, sys\n"
+        "if any(arg.endswith('.partial') and '.png.' in arg for arg in sys.argv[1:]):\n"
+        "    sys.exit('render failed on purpose')\n"
+        f"os.execv({FFMPEG!r}, [{FFMPEG!r}, *sys.argv[1:]])\n",
+        encoding="utf-8",
+    )
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("COSMOS_FFMPEG", str(wrapper))
+    out = tmp_path / "out"
+
+    with pytest.raises(RuntimeError, match="render failed on purpose"):
+        preview([marks], [CropJob(size=100)], out, options=_options())
+
+    assert [path.name for path in out.iterdir() if path.is_dir()] == []
