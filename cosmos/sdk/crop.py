@@ -140,7 +140,8 @@ def crop(
     is checked before any encode: a square larger than the frame, offsets mixed with centres, or
     values out of range raise ``ValueError``. Outputs are named ``crop_<input>_job<job>_t00_s<size>
     .mp4`` (square), ``<view_id>.mp4`` or ``crop_<input>_rect<job>.mp4`` (rect); names that
-    would collide across inputs get the input's stem, and then its number, as well.
+    would collide across inputs get the input's stem, and then its number, as well. A missing
+    or empty input raises ``InvalidInputError`` (a ``ValueError``) before any encode.
     """
     return list(crop_run(input_videos, jobs, out_dir, ffmpeg_opts=ffmpeg_opts).produced)
 

@@ -41,7 +41,7 @@ def preview(
     An empty ``jobs`` list previews the default crop: a centred square of 1080 px, or of the
     frame's shorter side when the frame is smaller. An input given twice, even once relative
     and once absolute, is previewed once. Invalid render options or jobs raise ``ValueError``
-    before any frame is decoded. A missing input raises ``InvalidInputError`` (a
+    before any frame is decoded. A missing or empty input raises ``InvalidInputError`` (a
     ``ValueError``), a missing FFmpeg ``ToolNotFoundError``, and a failed render
     ``ProcessingError``.
     """

@@ -22,7 +22,6 @@ from cosmos.core.errors import (
     InvalidInput,
     InvalidOption,
     ProcessingFailed,
-    not_a_file_message,
     stderr_tail,
 )
 from cosmos.core.ffmpeg.timeline import PacketIndex
@@ -193,13 +192,9 @@ def _plan_pairs(
     for pair in pairs:
         if pair.source in indexed:
             continue
-        if not pair.source.is_file():
-            return Failure(
-                InvalidInput(
-                    value=str(pair.source),
-                    message=not_a_file_message("input", str(pair.source), pair.source.exists()),
-                )
-            )
+        checked = fs.input_file(pair.source, "input")
+        if isinstance(checked, Failure):
+            return checked
         result = video_index(pair.source)
         if isinstance(result, Failure):
             return result

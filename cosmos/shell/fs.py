@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 
 from returns.result import Failure, Result, Success
 
-from cosmos.core.errors import InvalidInput, OutputExists, outputs_exist_message
+from cosmos.core.errors import (
+    InvalidInput,
+    OutputExists,
+    empty_file_message,
+    not_a_file_message,
+    outputs_exist_message,
+)
 
 if TYPE_CHECKING:
     from cosmos.core.ingest.adapter import FolderListing
@@ -72,6 +78,19 @@ def existing_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
             )
         )
     return Success(resolved)
+
+
+def input_file(path: Path, role: str) -> Result[Path, InvalidInput]:
+    """Return ``path`` when it is a regular file with content; else say what it is instead."""
+    if not path.is_file():
+        return Failure(
+            InvalidInput(
+                value=str(path), message=not_a_file_message(role, str(path), path.exists())
+            )
+        )
+    if path.stat().st_size == 0:
+        return Failure(InvalidInput(value=str(path), message=empty_file_message(role, str(path))))
+    return Success(path)
 
 
 def list_folder(root: Path) -> FolderListing:

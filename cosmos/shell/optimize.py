@@ -21,8 +21,6 @@ from cosmos.core.errors import (
     CosmosFailure,
     InvalidInput,
     ToolUnavailable,
-    empty_file_message,
-    not_a_file_message,
     stderr_tail,
 )
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
@@ -194,19 +192,10 @@ def _check_inputs(videos: list[Path]) -> Result[list[Path], InvalidInput]:
         )
     sources: list[Path] = []
     for video in videos:
-        path = Path(video).expanduser()
-        if not path.is_file():
-            return Failure(
-                InvalidInput(
-                    value=str(video),
-                    message=not_a_file_message("input", str(video), path.exists()),
-                )
-            )
-        if path.stat().st_size == 0:
-            return Failure(
-                InvalidInput(value=str(video), message=empty_file_message("input", str(video)))
-            )
-        sources.append(path.resolve())
+        checked = fs.input_file(Path(video).expanduser(), "input")
+        if isinstance(checked, Failure):
+            return checked
+        sources.append(checked.unwrap().resolve())
     return Success(sources)
 
 

@@ -21,7 +21,6 @@ from cosmos.core.errors import (
     InvalidInput,
     InvalidOption,
     ProcessingFailed,
-    not_a_file_message,
     stderr_tail,
 )
 from cosmos.core.image.png import encode_png
@@ -85,13 +84,9 @@ def _group_by_source(
     """Group jobs by the resolved source path, keeping the first path given for each."""
     clips: dict[Path, tuple[Path, list[CropPair]]] = {}
     for pair in pairs:
-        if not pair.source.is_file():
-            return Failure(
-                InvalidInput(
-                    value=str(pair.source),
-                    message=not_a_file_message("input", str(pair.source), pair.source.exists()),
-                )
-            )
+        checked = fs.input_file(pair.source, "input")
+        if isinstance(checked, Failure):
+            return checked
         resolved = pair.source.resolve()
         clips.setdefault(resolved, (pair.source, []))[1].append(pair)
     return Success(clips)

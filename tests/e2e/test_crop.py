@@ -623,3 +623,11 @@ def test_real_footage_default_and_rect(real_footage_dir: Path, tmp_path: Path) -
         view = _view(output)
         probe = probe_video(output)
         assert (probe.width, probe.height) == (view.crop.rect.w, view.crop.rect.h)
+
+
+def test_empty_input_is_invalid(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"is empty \(0 bytes\)"):
+        crop([empty], [CropJob(size=100)], tmp_path / "out")
+    assert not (tmp_path / "out").exists()

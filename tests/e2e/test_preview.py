@@ -490,3 +490,11 @@ def test_failed_render_leaves_no_bundle(
         preview([marks], [CropJob(size=100)], out, options=_options())
 
     assert [path.name for path in out.iterdir() if path.is_dir()] == []
+
+
+def test_empty_input_is_invalid(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"is empty \(0 bytes\)"):
+        preview([empty], [CropJob(size=100)], tmp_path / "out", options=_options())
+    assert not (tmp_path / "out").exists()
