@@ -81,7 +81,8 @@ def existing_folder(path: Path, role: str) -> Result[Path, InvalidInput]:
 
 
 def input_file(path: Path, role: str) -> Result[Path, InvalidInput]:
-    """Return ``path`` when it is a regular file with content; else say what it is instead."""
+    """Return ``path`` when it is a regular file with content, else an ``InvalidInput`` failure
+    that names what it is instead (missing, a folder, or empty)."""
     if not path.is_file():
         return Failure(
             InvalidInput(
