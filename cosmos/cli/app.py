@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import traceback
+from types import FrameType
 
-from cyclopts import App
+from cyclopts import App, CycloptsError
 
 import cosmos
 from cosmos.cli.output import (
@@ -28,6 +31,8 @@ def build_app() -> App:
         name="cosmos",
         help="Provenance-first video toolkit: probe, ingest, and trace every output by sha256.",
         version=cosmos.__version__,
+        # run_app reports an interruption itself: one error line and the exit status.
+        suppress_keyboard_interrupt=False,
     )
     app.command(
         "cosmos.cli.ingest:app",
@@ -86,6 +91,20 @@ def _configure_logging(verbose: bool) -> None:
     logger.propagate = False
 
 
+# 128 + SIGTERM, what a shell reports for a process that SIGTERM ended.
+EXIT_TERMINATED = 143
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that the clean-up of Ctrl-C runs: FFmpeg is
+    killed, partial files are removed and the run document records the interruption."""
+
+
+def _raise_terminated(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    raise _Terminated
+
+
 def run_app(tokens: list[str]) -> int:
     """Run one command line and return its exit status.
 
@@ -95,14 +114,35 @@ def run_app(tokens: list[str]) -> int:
     tokens = [token for token in tokens if token != "--verbose"]
     set_command_line(tokens)
     _configure_logging(verbose)
+    # Python sets signal handlers only from the main thread, and tests may run commands on
+    # another one.
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_terminated) if on_main_thread else None
     try:
-        result = build_app()(tokens, result_action="return_value")
+        return _run(tokens, verbose)
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(tokens: list[str], verbose: bool) -> int:
+    try:
+        result = build_app()(
+            tokens, print_error=False, exit_on_error=False, result_action="return_value"
+        )
     except BrokenPipeError:
         # The reader of stdout went away (`cosmos ... | head`); stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except KeyboardInterrupt:
+    except CycloptsError as error:
+        # A bad flag, value or command, found while parsing: one line, as every other error.
+        print_error(f"{str(error).rstrip('.')}; see --help for the command's usage")
+        return EXIT_USAGE
+    except KeyboardInterrupt as stop:
+        if isinstance(stop, _Terminated):
+            print_error("terminated (SIGTERM); partial outputs were removed")
+            return EXIT_TERMINATED
         print_error("interrupted; partial outputs were removed")
         return EXIT_INTERRUPTED
     except SystemExit as stop:

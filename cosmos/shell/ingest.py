@@ -324,8 +324,8 @@ def run_ingest(
             InvalidInput(
                 value=str(request.manifest),
                 message=f"manifest {request.manifest} does not exist or is not a file; check "
-                "the path, or leave manifest unset (CLI: --manifest) to use the one XML file in "
-                "the input folder",
+                "the path, or omit manifest= (CLI: --manifest) to use the one XML file in the "
+                "input folder",
             )
         )
 

@@ -378,3 +378,19 @@ def test_ingest_range_error_names_flag(cli: CliRunner, clip: Path, tmp_path: Pat
     result = cli("ingest", "run", *tokens)
     assert result.code == 2
     assert result.stderr.startswith("error: invalid --window -2.0; expected a positive number")
+
+
+@pytest.mark.parametrize(
+    ("tokens", "expected"),
+    [
+        (("video", "probe", "a.mp4", "--bogus"), "error: Unknown option: --bogus; see --help"),
+        (("bogus",), 'error: Unknown command "bogus". Available commands: ingest,'),
+    ],
+    ids=["flag", "command"],
+)
+def test_parse_error_one_line(cli: CliRunner, tokens: tuple[str, ...], expected: str) -> None:
+    result = cli(*tokens)
+    assert result.code == 2
+    assert result.stderr.startswith(expected)
+    assert result.stderr.count("\n") == 1
+    assert result.stdout == ""

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 import shlex
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import msgspec
@@ -265,3 +268,30 @@ def test_ffmpeg_writes_garbage(
     assert report["produced"] == []
     assert media_files(tmp_path / "out") == []
     assert partial_files(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize(
+    ("sent", "status", "message"),
+    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+)
+def test_signal_stops_run_cleanly(
+    tmp_path: Path, media: MediaCache, sent: signal.Signals, status: int, message: str
+) -> None:
+    media.copy(GeneratedClip(1920, 1080, seconds=20, fps=30), tmp_path / "in", "long.mp4")
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "cosmos", "ingest", "run", "--input-dir", str(tmp_path / "in")]
+    process = subprocess.Popen(
+        [*argv, "--output-dir", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    # Wait until the encode has started, then stop the run as a service manager would.
+    deadline = time.monotonic() + 60
+    while not partial_files(out) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(sent)
+    _, stderr = process.communicate(timeout=60)
+
+    assert process.returncode == status
+    assert stderr.decode().strip().splitlines()[-1].startswith(f"error: {message}")
+    assert partial_files(out) == []
+    assert not (out / "long.mp4").exists()
+    assert _run_document(out).clips[0].reason == "interrupted before it finished"
