@@ -28,6 +28,7 @@ from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.media_checks import check_output_length, declared_window_seconds
 from cosmos.core.model.documents import (
     DRY_RUN_SCHEMA,
+    INTERRUPTED_REASON,
     SCHEMA_VERSION,
     ClipStatus,
     CropDryRunPlan,
@@ -360,6 +361,11 @@ def run_crop(
                 logger.error("crop of %s failed: %s", item.pair.source, summary.reason)
     except KeyboardInterrupt:
         hasher.shutdown(cancel_futures=True)
+        # The document says which jobs were not finished, as ingest's does.
+        summaries += [
+            _summary(item, "failed", None, None, INTERRUPTED_REASON)
+            for item in planned[len(summaries) :]
+        ]
         write_run()
         raise
     hasher.shutdown()

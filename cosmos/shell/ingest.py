@@ -30,6 +30,7 @@ from cosmos.core.ingest.options import IngestOptions, ResolvedIngest, resolve_in
 from cosmos.core.ingest.plan import ClipPlan, clip_output_paths
 from cosmos.core.media_checks import check_output_length
 from cosmos.core.model.documents import (
+    INTERRUPTED_REASON,
     ClipOutcome,
     EnvInfo,
     IngestRunDocument,
@@ -512,9 +513,7 @@ def _execute(
     except KeyboardInterrupt:
         done = {outcome.name for outcome in outcomes}
         outcomes += [
-            _failed(item, "interrupted before it finished")
-            for item in prepared
-            if item.clip.name not in done
+            _failed(item, INTERRUPTED_REASON) for item in prepared if item.clip.name not in done
         ]
         _write_run_document(context.output_dir, build_run_document(context, outcomes))
         raise

@@ -25,7 +25,12 @@ from cosmos.core.errors import (
 )
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
 from cosmos.core.media_checks import check_output_length
-from cosmos.core.model.documents import EnvInfo, OptimizeInputRecord, OptimizeOutcome
+from cosmos.core.model.documents import (
+    INTERRUPTED_REASON,
+    EnvInfo,
+    OptimizeInputRecord,
+    OptimizeOutcome,
+)
 from cosmos.core.model.media import MediaFacts
 from cosmos.core.optimize.options import OptimizeOptions, ResolvedOptimize, resolve_optimize_options
 from cosmos.core.optimize.plan import (
@@ -309,6 +314,13 @@ def run_optimize(
             else:
                 logger.error("optimize of %s failed: %s", item.plan.source, outcome.reason)
     except KeyboardInterrupt:
+        from cosmos.shell import optimize_records
+
+        # The document says which inputs were not finished, as ingest's does.
+        outcomes_list += [
+            optimize_records.failed_outcome(item.plan, INTERRUPTED_REASON)
+            for item in items[len(outcomes_list) :]
+        ]
         write_run()
         raise
     run_path = write_run()

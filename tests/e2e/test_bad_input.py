@@ -295,3 +295,27 @@ def test_signal_stops_run_cleanly(
     assert partial_files(out) == []
     assert not (out / "long.mp4").exists()
     assert _run_document(out).clips[0].reason == "interrupted before it finished"
+
+
+@pytest.mark.parametrize("command", ["optimize", "crop"])
+def test_sigterm_records_unfinished(tmp_path: Path, media: MediaCache, command: str) -> None:
+    source = media.copy(GeneratedClip(1920, 1080, seconds=20, fps=30), tmp_path, "long.mp4")
+    out = tmp_path / "out"
+    tail = ["--mode", "transcode"] if command == "optimize" else ["--size", "1080"]
+    argv = [sys.executable, "-m", "cosmos", command, "run", "--input", str(source)]
+    process = subprocess.Popen(
+        [*argv, "--out-dir", str(out), *tail], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 60
+    while not partial_files(out) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=60)
+
+    assert process.returncode == 143
+    assert partial_files(out) == []
+    document = json.loads((out / f"cosmos_{command}_run.v1.json").read_text(encoding="utf-8"))
+    entries = document["outputs"] if command == "optimize" else document["jobs"]
+    assert [(entry["status"], entry["reason"]) for entry in entries] == [
+        ("failed", "interrupted before it finished")
+    ]

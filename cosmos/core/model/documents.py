@@ -151,6 +151,8 @@ class FindingRecord(msgspec.Struct, frozen=True):
 
 
 ClipStatus = Literal["produced", "failed", "skipped", "planned"]
+# The reason recorded for every clip, view or input a Ctrl-C or SIGTERM left unfinished.
+INTERRUPTED_REASON = "interrupted before it finished"
 
 
 class ClipOutcome(msgspec.Struct, frozen=True):
