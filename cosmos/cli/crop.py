@@ -191,10 +191,12 @@ def run(
 
     Jobs come from --jobs-file, or from the inline flags (one job). Square: --size pixels
     (default 1080), placed by --offset-x/-y (-1..1, relative to the free margin) or
-    --center-x/-y (0..1 of the frame). Rect: --x0 --y0 --width --height as fractions of the
-    frame, or pixels with --px. Trims are seconds. Views already in --out-dir are replaced only
-    with --force. Exit status: 0 all produced, 2 bad job or option, 3 invalid input or
-    outputs exist without --force, 4 FFmpeg missing, 5 an encode failed.
+    --center-x/-y (0..1 of the frame). Without any job flag, one centred square of 1080 px, or
+    of the frame's shorter side when smaller. Rect: --x0 --y0 --width --height as fractions
+    of the frame, or pixels with --px. Trims are seconds. Views already in --out-dir are
+    replaced only with --force. Exit status: 0 all produced, 2 bad option or inline job, 3
+    invalid input (a bad jobs file too) or outputs exist without --force, 4 FFmpeg missing, 5
+    an encode failed.
 
     Parameters
     ----------
@@ -222,7 +224,12 @@ def run(
         Print one job per line: status, source, output, sha256.
     """
     mode = output_mode(json, plain)
-    jobs = _jobs(jobs_file, crop_mode, size=size, placement=placement, trims=(trim_start, trim_end))
+    inline_given = placement.given() or any(v is not None for v in (size, trim_start, trim_end))
+    jobs: list[CropJob] | list[RectCropJob] | list[CropJob | RectCropJob] = []
+    if jobs_file is not None or inline_given or crop_mode != "square":
+        jobs = _jobs(
+            jobs_file, crop_mode, size=size, placement=placement, trims=(trim_start, trim_end)
+        )
     options = encode.options()
     result = crop_run(input, jobs, out_dir, ffmpeg_opts=options, command=command_line())
     return report(result, mode)

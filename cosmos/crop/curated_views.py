@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from returns.result import Failure
+
 from cosmos.core.crop.curated import DEFAULT_CLIP_PATTERN, parse_curated_spec
 from cosmos.core.crop.jobs import RectCropJob
-from cosmos.sdk._boundary import unwrap_or_raise
 from cosmos.sdk.errors import InvalidInputError
 
 
@@ -29,9 +30,11 @@ def parse_curated_views(
         raise InvalidInputError(
             f"cannot read curated view spec {spec} ({error.strerror or error}); check the path"
         ) from None
-    pairs = unwrap_or_raise(
-        parse_curated_spec(data, str(spec), Path(source_root).expanduser(), clip_pattern)
-    )
+    parsed = parse_curated_spec(data, str(spec), Path(source_root).expanduser(), clip_pattern)
+    if isinstance(parsed, Failure):
+        # The spec's content is input, like a jobs file, so a bad one is invalid input (exit 3).
+        raise InvalidInputError(parsed.failure().message)
+    pairs = parsed.unwrap()
     for source, job in pairs:
         if not source.is_file():
             raise InvalidInputError(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from returns.result import Failure
+
 from cosmos.core.crop.jobs import CropJob, RectCropJob, parse_jobs
-from cosmos.sdk._boundary import unwrap_or_raise
 from cosmos.sdk.errors import InvalidInputError
 
 
@@ -25,7 +26,11 @@ def parse_jobs_json(path: str | Path) -> list[CropJob] | list[RectCropJob]:
         raise InvalidInputError(
             f"cannot read jobs file {source} ({error.strerror or error}); check the path"
         ) from None
-    return unwrap_or_raise(parse_jobs(data, str(source)))
+    parsed = parse_jobs(data, str(source))
+    if isinstance(parsed, Failure):
+        # The file's content is input, like a manifest, so a bad one is invalid input (exit 3).
+        raise InvalidInputError(parsed.failure().message)
+    return parsed.unwrap()
 
 
 __all__ = ["CropJob", "RectCropJob", "parse_jobs_json"]

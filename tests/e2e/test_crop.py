@@ -631,3 +631,22 @@ def test_empty_input_is_invalid(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"is empty \(0 bytes\)"):
         crop([empty], [CropJob(size=100)], tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_no_job_flags_fits_frame(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
+    result = cli("crop", "run", "--input", marks, "--out-dir", tmp_path, "--plain")
+    assert result.code == 0, result.stderr
+    side = min(probe_video(marks).width, probe_video(marks).height)
+    assert [p.name for p in tmp_path.glob("*.mp4")] == [f"crop_000_job00_t00_s{side}.mp4"]
+
+
+def test_cli_bad_jobs_file_exit_3(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
+    jobs = tmp_path / "jobs.json"
+    jobs.write_text('[{"crop_mode": "circle"}]', encoding="utf-8")
+    args = ("--input", marks, "--out-dir", tmp_path / "out", "--jobs-file", jobs)
+    result = cli("crop", "run", *args)
+    assert result.code == 3
+    assert result.stderr == (
+        "error: jobs file object 0: invalid crop_mode 'circle'; supported values are "
+        '"square" and "rect"\n'
+    )
