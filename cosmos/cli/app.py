@@ -29,7 +29,9 @@ from cosmos.sdk.errors import CosmosError
 def build_app() -> App:
     app = App(
         name="cosmos",
-        help="Provenance-first video toolkit: probe, ingest, and trace every output by sha256.",
+        help="Provenance-first video toolkit: probe, ingest, and trace every output by sha256.\n\n"
+        "Every command also takes --verbose (INFO logs and tracebacks on stderr) and --yes or "
+        "--no-input (accepted for automation; Cosmos never prompts).",
         version=cosmos.__version__,
         # run_app reports an interruption itself: one error line and the exit status.
         suppress_keyboard_interrupt=False,
@@ -108,10 +110,12 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
 def run_app(tokens: list[str]) -> int:
     """Run one command line and return its exit status.
 
-    ``--verbose`` anywhere on the line shows INFO logs and tracebacks of errors.
+    ``--verbose`` anywhere on the line shows INFO logs and tracebacks of errors; ``--yes`` and
+    ``--no-input`` are accepted anywhere and change nothing.
     """
     verbose = "--verbose" in tokens
-    tokens = [token for token in tokens if token != "--verbose"]
+    # Cosmos never prompts, so --yes and --no-input change nothing and any command takes them.
+    tokens = [token for token in tokens if token not in ("--verbose", "--yes", "--no-input")]
     set_command_line(tokens)
     _configure_logging(verbose)
     # Python sets signal handlers only from the main thread, and tests may run commands on

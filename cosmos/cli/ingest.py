@@ -77,7 +77,6 @@ def run(
     allow_partial: Annotated[bool, Parameter(name="--allow-partial", negative="")] = False,
     force: Annotated[bool, Parameter(name="--force", negative="")] = False,
     dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False,
-    yes: Annotated[bool, Parameter(name=["--yes", "--no-input"], negative="")] = False,
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:
@@ -134,14 +133,11 @@ def run(
     dry_run
         Plan only: write cosmos_dry_run.json (also as cosmos_ingest_dry_run.v1.json), run no
         media processing.
-    yes
-        Never prompt (Cosmos does not prompt; accepted for automation).
     json
         Print the run result as one JSON document on stdout.
     plain
         Print one clip per line: status, name, output, sha256.
     """
-    del yes
     mode = output_mode(json, plain)
     options = IngestOptions(
         width=width,

@@ -394,3 +394,10 @@ def test_parse_error_one_line(cli: CliRunner, tokens: tuple[str, ...], expected:
     assert result.stderr.startswith(expected)
     assert result.stderr.count("\n") == 1
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("flag", ["--yes", "--no-input"])
+def test_no_prompt_flags_everywhere(cli: CliRunner, clip: Path, flag: str) -> None:
+    result = cli("video", "probe", clip, flag, "--json")
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["width"] > 0
