@@ -63,7 +63,7 @@ from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc
 from cosmos.shell.ffmpeg_log import CommandLog
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.probe import probe_and_hash
-from cosmos.shell.provenance import artifact_id_beside
+from cosmos.shell.provenance import artifact_id_beside, read_record
 from cosmos.shell.video_index import video_index
 
 logger = logging.getLogger("cosmos.crop")
@@ -172,14 +172,37 @@ def _check_existing_outputs(
                     "name; choose another output folder",
                 )
             )
+    force_hint = 'ffmpeg_opts["force"]=True (CLI: --force)'
+    remedy = f"pass {force_hint} to replace them, or choose another output folder"
+    others = _cut_from_other_sources(planned)
+    if others:
+        remedy = (
+            f"{'; '.join(others)}, not from this run's input, because view names follow each "
+            "input's position in a run; choose an output folder per source, or pass "
+            f"{force_hint} to replace them anyway"
+        )
     return fs.check_existing_outputs(
         (path for item in planned for path in (item.plan.output, _view_sidecar(item.plan.output))),
         force=force,
         dry_run=dry_run,
         logger=logger,
-        remedy='pass ffmpeg_opts["force"]=True (CLI: --force) to replace them, or choose another '
-        "output folder",
+        remedy=remedy,
     )
+
+
+def _cut_from_other_sources(planned: Sequence[_Planned]) -> list[str]:
+    """Name the existing views, up to three, whose sidecars record another source file than
+    the one this run would cut them from."""
+    others: list[str] = []
+    for item in planned:
+        sidecar = _view_sidecar(item.plan.output)
+        record = read_record(str(sidecar.parent), sidecar.name, "view")
+        if record is None or not record.source:
+            continue
+        source = Path(record.source).resolve()
+        if source != item.pair.source.resolve():
+            others.append(f"{item.plan.output.name} was cut from {source}")
+    return others[:3]
 
 
 def _plan_pairs(

@@ -650,3 +650,13 @@ def test_cli_bad_jobs_file_exit_3(marks: Path, tmp_path: Path, cli: CliRunner) -
         "error: jobs file object 0: invalid crop_mode 'circle'; supported values are "
         '"square" and "rect"\n'
     )
+
+
+def test_existing_view_from_other_source_named(
+    marks: Path, counter: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    assert cli("crop", "run", "--input", marks, "--out-dir", tmp_path, "--size", "100").code == 0
+    result = cli("crop", "run", "--input", counter, "--out-dir", tmp_path, "--size", "100")
+    assert result.code == 3
+    assert f"crop_000_job00_t00_s100.mp4 was cut from {marks.resolve()}" in result.stderr
+    assert "choose an output folder per source" in result.stderr
