@@ -384,7 +384,7 @@ def run_crop(
                 logger.error("crop of %s failed: %s", item.pair.source, summary.reason)
     except KeyboardInterrupt:
         hasher.shutdown(cancel_futures=True)
-        # The document says which jobs were not finished, as ingest's does.
+        # The run document lists the jobs left unfinished, as ingest's does.
         summaries += [
             _summary(item, "failed", None, None, INTERRUPTED_REASON)
             for item in planned[len(summaries) :]

@@ -316,7 +316,7 @@ def run_optimize(
     except KeyboardInterrupt:
         from cosmos.shell import optimize_records
 
-        # The document says which inputs were not finished, as ingest's does.
+        # The run document lists the inputs left unfinished, as ingest's does.
         outcomes_list += [
             optimize_records.failed_outcome(item.plan, INTERRUPTED_REASON)
             for item in items[len(outcomes_list) :]
