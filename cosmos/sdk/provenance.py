@@ -8,6 +8,7 @@ Every produced file has a sidecar beside it (``<file>.cosmos_clip.v1.json``,
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,12 @@ from typing import TypeVar
 import msgspec
 
 from cosmos.core.model.documents import ClipDocument, OptimizedDocument, ViewDocument
+from cosmos.core.provenance.lineage import one_head_per_sha256
 from cosmos.sdk.errors import InvalidInputError
 from cosmos.shell.hashing import sha256_file as _sha256_file
 from cosmos.shell.provenance import VerifyReport, scan, verify_tree
+
+logger = logging.getLogger("cosmos.provenance")
 
 T = TypeVar("T")
 
@@ -107,30 +111,35 @@ class Artifact:
 def sha_map(root: str | Path, *, kind: str = "all") -> dict[str, Artifact]:
     """Map ``output.sha256`` to its artifact for every sidecar under ``root`` (recursive).
 
-    ``kind`` is ``clip``, ``view``, ``optimized`` or ``all``.
+    ``kind`` is ``clip``, ``view``, ``optimized`` or ``all``. Of several sidecars for one
+    sha256, the map keeps the one :func:`cosmos.sdk.lineage.build_index` keeps and logs a
+    warning for each other one.
     """
     kinds = {"clip", "view", "optimized"}
     if kind != "all" and kind not in kinds:
         raise InvalidInputError(
             f"invalid kind {kind!r}; supported values are clip, view, optimized, all"
         )
-    table: dict[str, Artifact] = {}
-    for record in scan([_existing_folder(root)]).records:
-        head = record.head
-        if kind not in {"all", head.kind}:
-            continue
-        table.setdefault(
+    heads = [
+        record.head
+        for record in scan([_existing_folder(root)]).records
+        if kind in {"all", record.head.kind}
+    ]
+    # Several sidecars for one sha256 keep the one the lineage index keeps, with a warning.
+    chosen, duplicates = one_head_per_sha256(heads)
+    for warning in duplicates:
+        logger.warning("%s", warning)
+    return {
+        head.output_sha256: Artifact(
+            head.kind,
+            head.artifact_id,
             head.output_sha256,
-            Artifact(
-                head.kind,
-                head.artifact_id,
-                head.output_sha256,
-                head.output_path,
-                head.sidecar,
-                head.source_sha256,
-            ),
+            head.output_path,
+            head.sidecar,
+            head.source_sha256,
         )
-    return table
+        for head in chosen
+    }
 
 
 def verify(root: str | Path) -> VerifyReport:

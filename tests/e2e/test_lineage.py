@@ -324,3 +324,17 @@ def test_verify_reports_replaced_source(media: MediaCache, tmp_path: Path) -> No
     assert entry.startswith(f"{clip.resolve()} (source of ")
     assert f"{view}.cosmos_view.v1.json" in entry
     assert report.changed_media == ()
+
+
+def test_sha_map_keeps_lineage_choice(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    sha = "ab" * 32
+    for folder in ("b", "a"):
+        (tmp_path / folder).mkdir()
+        document = {"clip_id": f"clip-{folder}", "output": {"relpath": "x.mp4", "sha256": sha}}
+        sidecar = tmp_path / folder / "x.mp4.cosmos_clip.v1.json"
+        sidecar.write_text(json.dumps(document), encoding="utf-8")
+
+    table = sha_map(tmp_path)
+
+    assert table[sha].id == build_index(tmp_path).nodes[sha].id == "clip-a"
+    assert any(f"duplicate sha256 {sha[:12]}" in r.message for r in caplog.records)

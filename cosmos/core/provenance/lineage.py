@@ -142,7 +142,7 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
 
     ``malformed`` is read after ``heads`` is consumed, so a scanner may fill it while it yields
     the heads. Edges keep the order of ``heads``. Each artifact has at most one source, and a
-    repeated sha256 keeps one sidecar (see :func:`_one_head_per_sha256`), so no edge repeats.
+    repeated sha256 keeps one sidecar (see :func:`one_head_per_sha256`), so no edge repeats.
     A sidecar whose source is its own sha256 gets no edge, because the edge would be a loop.
     """
     graph = LineageGraph()
@@ -152,7 +152,7 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
     # One C-level call builds the table when every sha256 is distinct, the usual case.
     nodes = graph.nodes = dict(zip([node.sha256 for node in candidates], candidates, strict=True))
     if len(nodes) < len(candidates):
-        heads, duplicates = _one_head_per_sha256(heads)
+        heads, duplicates = one_head_per_sha256(heads)
         graph.warnings += duplicates
         graph.nodes = nodes = {head.output_sha256: _node(head) for head in heads}
 
@@ -200,7 +200,7 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
     return graph
 
 
-def _one_head_per_sha256(heads: list[SidecarHead]) -> tuple[list[SidecarHead], list[str]]:
+def one_head_per_sha256(heads: list[SidecarHead]) -> tuple[list[SidecarHead], list[str]]:
     """Keep one head per sha256, in ``heads`` order, and a warning per head left out.
 
     Of several sidecars for the same bytes, the kept one is not a byte-identical copy of its own
