@@ -122,9 +122,29 @@ def _print_document(document: msgspec.Struct | None, path: Path, kind: str, mode
         return EXIT_INVALID_INPUT
     if mode == "json":
         print_json(document)
+    elif mode == "plain":
+        print_plain(_leaves(msgspec.to_builtins(document), ""))
     else:
         print(msgspec.json.format(msgspec.json.encode(document), indent=2).decode())
     return EXIT_OK
+
+
+def _leaves(value: object, key: str) -> list[list[str]]:
+    """Flatten a decoded document into ``[dotted key, value]`` rows, lists indexed as
+    ``key[0]``; ``null`` is an empty cell."""
+    if isinstance(value, dict):
+        return [row for name, item in value.items() for row in _leaves(item, _join(key, name))]
+    if isinstance(value, list):
+        return [row for n, item in enumerate(value) for row in _leaves(item, f"{key}[{n}]")]
+    if value is None:
+        return [[key, ""]]
+    if isinstance(value, bool):
+        return [[key, "true" if value else "false"]]
+    return [[key, str(value)]]
+
+
+def _join(key: str, name: str) -> str:
+    return f"{key}.{name}" if key else name
 
 
 @app.command(name="clip-of")
@@ -138,7 +158,7 @@ def clip_of_command(path: Path, /, *, json: JsonFlag = False, plain: PlainFlag =
     json
         Print the sidecar as one JSON document.
     plain
-        Same as --json for this command.
+        Print one line per field: the dotted key, a tab, the value.
     """
     return _print_document(clip_of(path), path, "clip", output_mode(json, plain))
 
@@ -154,7 +174,7 @@ def view_of_command(path: Path, /, *, json: JsonFlag = False, plain: PlainFlag =
     json
         Print the sidecar as one JSON document.
     plain
-        Same as --json for this command.
+        Print one line per field: the dotted key, a tab, the value.
     """
     return _print_document(view_of(path), path, "view", output_mode(json, plain))
 
@@ -170,7 +190,7 @@ def optimized_of_command(path: Path, /, *, json: JsonFlag = False, plain: PlainF
     json
         Print the sidecar as one JSON document.
     plain
-        Same as --json for this command.
+        Print one line per field: the dotted key, a tab, the value.
     """
     return _print_document(optimized_of(path), path, "optimized", output_mode(json, plain))
 

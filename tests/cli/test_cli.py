@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
@@ -401,3 +402,17 @@ def test_no_prompt_flags_everywhere(cli: CliRunner, clip: Path, flag: str) -> No
     result = cli("video", "probe", clip, flag, "--json")
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["width"] > 0
+
+
+def test_clip_of_plain_fields(cli: CliRunner, media: MediaCache, tmp_path: Path) -> None:
+    media.copy(SMALL, tmp_path / "in", "a.mp4")
+    assert cli("ingest", "run", "--input-dir", tmp_path / "in", "--output-dir", tmp_path).code == 0
+    clip = tmp_path / "a.mp4"
+
+    result = cli("provenance", "clip-of", clip, "--plain")
+
+    assert result.code == 0, result.stderr
+    rows = dict(line.split("\t", 1) for line in result.stdout.splitlines())
+    assert rows["clip_id"].startswith("clip-a-")
+    assert rows["output.sha256"] == hashlib.sha256(clip.read_bytes()).hexdigest()
+    assert rows["output.relpath"] == "a.mp4"
