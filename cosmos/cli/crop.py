@@ -93,7 +93,7 @@ class EncodeFlags:
     """Try HEVC hardware encoders before the H.264 ones."""
 
     profile: Annotated[str | None, Parameter(name="--profile")] = None
-    """Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE)."""
+    """Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE, else none)."""
 
     dry_run: Annotated[bool, Parameter(name="--dry-run", negative="")] = False
     """Plan only: write cosmos_crop_dry_run.json, run no media processing."""

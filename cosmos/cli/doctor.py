@@ -14,6 +14,7 @@ from cosmos.cli.output import (
     JsonFlag,
     PlainFlag,
     output_mode,
+    print_error,
     print_json,
     print_plain,
 )
@@ -56,6 +57,8 @@ def doctor(*, json: JsonFlag = False, plain: PlainFlag = False) -> int:
         resolved = resolve_tool(name)
         if isinstance(resolved, Failure):
             report[name] = {"error": resolved.failure().message}
+            # The report on stdout lists it too; stderr gets the one error line of every exit 4.
+            print_error(resolved.failure().message)
             status = EXIT_TOOL
             continue
         tool = resolved.unwrap()

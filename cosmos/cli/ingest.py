@@ -113,15 +113,16 @@ def run(
     scale_filter
         Scaler; default lanczos for --quality quality, else bicubic.
     filter_threads
-        FFmpeg -filter_threads.
+        FFmpeg -filter_threads (default: FFmpeg's choice, or 1 with --low-memory).
     fc_threads
-        FFmpeg -filter_complex_threads.
+        FFmpeg -filter_complex_threads (default: FFmpeg's choice, or 1 with --low-memory).
     decode
         Hardware decoding: auto uses it when a probe shows it works.
     window
         Process only the first N seconds of each clip.
     profile
-        Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE).
+        Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE, else
+        none).
     upscale
         Allow scaling a clip smaller than the box up to fill it.
     allow_partial

@@ -58,9 +58,10 @@ def run(
     mode
         auto, remux (stream copy) or transcode.
     target_height
-        Output height in pixels; width follows the aspect ratio (transcode).
+        Output height in pixels; width follows the aspect ratio (transcode; default: the
+        source's height).
     fps
-        Output frame rate in frames per second (transcode).
+        Output frame rate in frames per second (transcode; default: the source's rate).
     crf
         Quality 0-51, lower is better; default 23 (transcode).
     encoder
@@ -72,7 +73,8 @@ def run(
     force
         Replace outputs that exist.
     profile
-        Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE).
+        Determinism profile: strict, balanced or throughput (default: $COSMOS_PROFILE, else
+        none).
     dry_run
         Plan only: write cosmos_optimize_dry_run.json, run no media processing.
     json

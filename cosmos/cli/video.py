@@ -64,9 +64,11 @@ def probe(path: Path, *, json: JsonFlag = False, plain: PlainFlag = False) -> in
 
 @app.command
 def timeline(path: Path, *, json: JsonFlag = False, plain: PlainFlag = False) -> int:
-    """List the PTS of every decoded frame, in presentation order, with its time in seconds.
+    """List the PTS of every frame a decoder would output, in presentation order, with its time
+    in seconds.
 
-    Times count from the first frame. Read from the container's packets without decoding.
+    Times count from the first frame. The list comes from the container's packets, so nothing
+    is decoded.
 
     Parameters
     ----------

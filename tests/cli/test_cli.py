@@ -167,6 +167,7 @@ def test_doctor_tool_missing(
     result = cli("doctor", "--plain")
     assert result.code == 4
     assert "COSMOS_FFPROBE" in result.stdout
+    assert result.stderr.startswith("error: COSMOS_FFPROBE=")
 
 
 def test_unknown_command(cli: CliRunner) -> None:
