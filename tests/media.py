@@ -120,6 +120,29 @@ class Box:
         return self.offset + self.size
 
 
+def write_truncated_mp4(
+    path: Path, *, width: int, height: int, seconds: float = 7, keep: float = 0.3
+) -> Path:
+    """Write a fast-start H.264 MP4 of ``seconds``, then keep only its first ``keep`` share.
+
+    The moov atom at the front still declares the whole length, and FFmpeg reads the part that
+    is there and exits with status 0, as it does on a recording cut short by a full card.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    whole = path.with_name(f"{path.stem}.whole.mp4")
+    scene = f"testsrc2=size={width}x{height}:rate=25"
+    subprocess.run(
+        [FFMPEG, "-v", "error", "-y", "-f", "lavfi", "-i", scene, "-t", f"{seconds:g}",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+         "-movflags", "+faststart", str(whole)],
+        check=True,
+    )  # fmt: skip
+    data = whole.read_bytes()
+    whole.unlink()
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
 def iter_boxes(data: bytes | bytearray, start: int = 0, end: int | None = None) -> Iterator[Box]:
     """Yield the boxes laid end to end in ``data[start:end]``.
 

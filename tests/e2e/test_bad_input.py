@@ -18,7 +18,7 @@ import pytest
 
 from cosmos.core.model.documents import IngestRunDocument
 from tests.helpers import CliResult, CliRunner, media_files, partial_files
-from tests.media import FFMPEG, GeneratedClip, MediaCache
+from tests.media import FFMPEG, GeneratedClip, MediaCache, write_truncated_mp4
 
 pytestmark = pytest.mark.slow
 
@@ -110,17 +110,7 @@ def test_text_file_named_mp4(cli: CliRunner, tmp_path: Path) -> None:
 def test_truncated_faststart_mp4(cli: CliRunner, tmp_path: Path) -> None:
     # The moov atom at the front still declares 7 s after the cut, and FFmpeg encodes the part
     # that is there and exits with status 0.
-    whole = tmp_path / "whole.mp4"
-    subprocess.run(
-        [FFMPEG, "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25", "-t", "7",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-         "-movflags", "+faststart", str(whole)],
-        check=True,
-    )  # fmt: skip
-    (tmp_path / "in").mkdir()
-    truncated = tmp_path / "in" / "cut.mp4"
-    data = whole.read_bytes()
-    truncated.write_bytes(data[: len(data) * 3 // 10])
+    truncated = write_truncated_mp4(tmp_path / "in" / "cut.mp4", width=160, height=90)
 
     result = _ingest(cli, tmp_path / "in", tmp_path / "out")
 

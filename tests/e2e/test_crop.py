@@ -20,7 +20,7 @@ from cosmos.sdk.crop import CropJob, RectCropJob, crop, crop_pairs
 from cosmos.sdk.errors import OutputExistsError
 from cosmos.sdk.video import extract_frames_at_indices, probe_video
 from tests.helpers import CliRunner, ffmpeg_failing_encodes
-from tests.media import FFMPEG
+from tests.media import FFMPEG, write_truncated_mp4
 
 WIDTH, HEIGHT, FPS = 320, 180, 25
 MARKS = (
@@ -543,18 +543,8 @@ def test_cli_crop_run(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
 
 
 def _truncated_source(folder: Path) -> Path:
-    """Write a fast-start MP4 cut to its first 30%: the moov atom at the front still declares
-    7 s, and FFmpeg reads what is there and exits with status 0."""
-    whole = folder / "whole.mp4"
-    _ffmpeg(
-        "-f", "lavfi", "-i", f"testsrc2=size={WIDTH}x{HEIGHT}:rate={FPS}", "-t", "7",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-        "-movflags", "+faststart", str(whole),
-    )  # fmt: skip
-    truncated = folder / "truncated.mp4"
-    data = whole.read_bytes()
-    truncated.write_bytes(data[: len(data) * 3 // 10])
-    return truncated
+    """Write a 7 s fast-start MP4 of the marks size cut to its first 30%."""
+    return write_truncated_mp4(folder / "truncated.mp4", width=WIDTH, height=HEIGHT)
 
 
 WHOLE_FILE: tuple[list[str], str] = ([], "declares 7.000 s of video:")

@@ -32,7 +32,7 @@ from cosmos.shell import runner
 from cosmos.shell.decode import ffmpeg_cli
 from cosmos.shell.decode import pyav as pyav_backend
 from cosmos.shell.video_index import video_index
-from tests.media import set_display_rotation_90
+from tests.media import set_display_rotation_90, write_truncated_mp4
 
 BACKENDS = ("ffmpeg-cli", "pyav", "torchcodec")
 
@@ -566,15 +566,7 @@ def test_many_separated_frames_windows(
 
 @pytest.mark.parametrize("backend", BACKENDS, indirect=True)
 def test_truncated_last_frame_decodes(backend: str, tmp_path: Path) -> None:
-    whole = tmp_path / "whole.mp4"
-    _ffmpeg(
-        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "4",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-        "-movflags", "+faststart", str(whole),
-    )  # fmt: skip
-    cut = tmp_path / "cut.mp4"
-    data = whole.read_bytes()
-    cut.write_bytes(data[: len(data) * 4 // 10])
+    cut = write_truncated_mp4(tmp_path / "cut.mp4", width=320, height=240, seconds=4, keep=0.4)
 
     count = probe_video_timeline(cut).frame_count
     (last,) = extract_frames_at_indices(cut, [count - 1])

@@ -19,7 +19,7 @@ from cosmos.sdk.provenance import sha256_file
 from cosmos.sdk.video import probe_video
 from cosmos.shell import optimize as optimize_shell
 from tests.helpers import CliRunner, ffmpeg_failing_encodes
-from tests.media import FFMPEG, probe_streams, top_level_boxes
+from tests.media import FFMPEG, probe_streams, top_level_boxes, write_truncated_mp4
 
 
 def _ffmpeg(*args: str) -> None:
@@ -422,17 +422,7 @@ def test_source_clip_id_absent(sources: dict[str, Path], tmp_path: Path) -> None
 def test_truncated_source_fails(
     sources: dict[str, Path], tmp_path: Path, cli: CliRunner, mode: str
 ) -> None:
-    # A fast-start MP4 cut to its first 30%: the moov atom at the front still declares the
-    # whole length, and FFmpeg reads what is there and exits with status 0.
-    whole = tmp_path / "whole.mp4"
-    _ffmpeg(
-        "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-t", "7",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-        "-movflags", "+faststart", str(whole),
-    )  # fmt: skip
-    truncated = tmp_path / "truncated.mp4"
-    data = whole.read_bytes()
-    truncated.write_bytes(data[: len(data) * 3 // 10])
+    truncated = write_truncated_mp4(tmp_path / "truncated.mp4", width=320, height=180)
     out_dir = tmp_path / "out"
     extra = ["--target-height", "90"] if mode == "transcode" else []
 
