@@ -229,6 +229,9 @@ def run_preview(
         if isinstance(planned, Failure):
             return planned
         plans.append((source_path, planned.unwrap()))
+        # Clamped times and adjusted rectangles are in the plan, and on stderr as well.
+        for warning in planned.unwrap().document.warnings:
+            logger.warning("%s: %s", source_path, warning)
     # Created only now, so that a run rejected above leaves no empty folder behind.
     created = fs.writable_folder(output_dir, "output folder")
     if isinstance(created, Failure):

@@ -498,3 +498,11 @@ def test_empty_input_is_invalid(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"is empty \(0 bytes\)"):
         preview([empty], [CropJob(size=100)], tmp_path / "out", options=_options())
     assert not (tmp_path / "out").exists()
+
+
+def test_clamped_time_warns_on_stderr(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
+    args = ("--input", marks, "--out", tmp_path, "--size", "100", "--frame", "99", "--plain")
+    result = cli("crop", "preview", *args)
+    assert result.code == 0, result.stderr
+    assert "after the end of the clip" in result.stderr
+    assert "after the end" not in result.stdout
