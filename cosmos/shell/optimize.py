@@ -48,6 +48,7 @@ from cosmos.shell.ffmpeg_log import CommandLog
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.mp4boxes import front_moov_written, remux_moov_reservation
 from cosmos.shell.probe import probe_and_hash, probe_media
+from cosmos.shell.provenance import SIDECAR_KINDS
 
 # The document builders and the sidecar reader (cosmos.shell.optimize_records) are imported on
 # first use, inside a worker thread while FFmpeg runs; see _optimize_one.
@@ -204,6 +205,23 @@ def _check_inputs(videos: list[Path]) -> Result[list[Path], InvalidInput]:
     return Success(sources)
 
 
+def _other_artifact(outputs: list[Path]) -> InvalidInput | None:
+    """Reject an output path that holds a clip or a view, even with force.
+
+    Replacing it would leave that file's sidecar describing bytes that are gone.
+    """
+    for output in outputs:
+        for suffix, kind in SIDECAR_KINDS.items():
+            if kind != "optimized" and output.with_name(output.name + suffix).is_file():
+                return InvalidInput(
+                    value=str(output),
+                    message=f"output {output} is a {kind} with its own {kind} sidecar, so "
+                    "optimize will not replace it, even with force; choose another out_dir "
+                    "(CLI: --out-dir) or suffix (CLI: --suffix)",
+                )
+    return None
+
+
 def run_optimize(
     videos: list[Path],
     out_dir: Path,
@@ -231,6 +249,9 @@ def run_optimize(
     if isinstance(named, Failure):
         return named
     outputs = named.unwrap()
+    foreign = _other_artifact(outputs)
+    if foreign is not None:
+        return Failure(foreign)
     existing = fs.check_existing_outputs(
         outputs,
         force=settings.force,

@@ -434,3 +434,17 @@ def test_truncated_source_fails(
     assert list(out_dir.glob("*.mp4")) == []
     assert list(out_dir.glob("*.cosmos_optimized.v1.json")) == []
     assert [path.name for path in out_dir.iterdir() if path.name.startswith(".")] == []
+
+
+def test_never_replaces_a_clip(sources: dict[str, Path], tmp_path: Path, cli: CliRunner) -> None:
+    clip = tmp_path / "fast.mp4"
+    clip.write_bytes(b"clip bytes")
+    sidecar = tmp_path / "fast.mp4.cosmos_clip.v1.json"
+    sidecar.write_text("{}", encoding="utf-8")
+    args = ("--input", sources["fast"], "--out-dir", tmp_path, "--suffix", "", "--force")
+
+    result = cli("optimize", "run", *args)
+
+    assert result.code == 3
+    assert f"output {clip} is a clip with its own clip sidecar" in result.stderr
+    assert clip.read_bytes() == b"clip bytes"
