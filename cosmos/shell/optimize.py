@@ -206,7 +206,7 @@ def _check_inputs(videos: list[Path]) -> Result[list[Path], InvalidInput]:
 
 
 def _other_artifact(outputs: list[Path]) -> InvalidInput | None:
-    """Reject an output path that holds a clip or a view, even with force.
+    """Reject an output path where a clip or a view is, even with force.
 
     Replacing it would leave that file's sidecar describing bytes that are gone.
     """
