@@ -41,6 +41,7 @@ from cosmos.core.optimize.plan import (
     with_faststart_pass,
 )
 from cosmos.core.provenance.ids import make_run_id
+from cosmos.core.provenance.paths import SIDECAR_KINDS
 from cosmos.shell import fs
 from cosmos.shell.binaries import ResolvedTool, resolve_ffmpeg_and_ffprobe
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
@@ -48,7 +49,6 @@ from cosmos.shell.ffmpeg_log import CommandLog
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.mp4boxes import front_moov_written, remux_moov_reservation
 from cosmos.shell.probe import probe_and_hash, probe_media
-from cosmos.shell.provenance import SIDECAR_KINDS
 
 # The document builders and the sidecar reader (cosmos.shell.optimize_records) are imported on
 # first use, inside a worker thread while FFmpeg runs; see _optimize_one.

@@ -14,13 +14,9 @@ from pathlib import Path
 import msgspec
 
 from cosmos.core.provenance.lineage import SidecarHead
+from cosmos.core.provenance.paths import SIDECAR_KINDS
 from cosmos.shell.hashing import sha256_file
 
-SIDECAR_KINDS: dict[str, str] = {
-    ".cosmos_clip.v1.json": "clip",
-    ".cosmos_view.v1.json": "view",
-    ".cosmos_optimized.v1.json": "optimized",
-}
 RUN_ID_FIELDS = ("ingest_run_id", "crop_run_id", "optimize_run_id")
 
 

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+# The file name ending of each artifact sidecar kind, after the artifact's own file name.
+SIDECAR_KINDS: dict[str, str] = {
+    ".cosmos_clip.v1.json": "clip",
+    ".cosmos_view.v1.json": "view",
+    ".cosmos_optimized.v1.json": "optimized",
+}
+
 
 def relative_path(target: PurePath, start_folder: PurePath) -> str:
     """Return ``target`` relative to ``start_folder``, walking up with ``..`` where needed.
