@@ -174,7 +174,8 @@ def _check_existing_outputs(
             )
     force_hint = 'ffmpeg_opts["force"]=True (CLI: --force)'
     remedy = f"pass {force_hint} to replace them, or choose another output folder"
-    others = _cut_from_other_sources(planned)
+    # With force the message is never shown, so the existing sidecars are not read.
+    others = [] if force else _cut_from_other_sources(planned)
     if others:
         remedy = (
             f"{'; '.join(others)}, not from this run's input, because view names follow each "
@@ -202,7 +203,9 @@ def _cut_from_other_sources(planned: Sequence[_Planned]) -> list[str]:
         source = Path(record.source).resolve()
         if source != item.pair.source.resolve():
             others.append(f"{item.plan.output.name} was cut from {source}")
-    return others[:3]
+            if len(others) == 3:
+                break
+    return others
 
 
 def _plan_pairs(
