@@ -71,7 +71,7 @@ def build(
     folders: list[Path],
     /,
     *,
-    output: Annotated[Path | None, Parameter(name=["--output", "-o"])] = None,
+    output: Annotated[str | None, Parameter(name=["--output", "-o"])] = None,
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:

@@ -7,6 +7,7 @@ Identifiers accept a full sha256, an unambiguous prefix, an artifact id, or a fi
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,12 @@ from cosmos.sdk._boundary import unwrap_or_raise
 from cosmos.sdk.errors import InvalidInputError
 from cosmos.shell.fs import atomic_write_text
 from cosmos.shell.hashing import sha256_file
-from cosmos.shell.provenance import collector_paused, iter_heads, recorded_sha256
+from cosmos.shell.provenance import (
+    collector_paused,
+    iter_heads,
+    recorded_sha256,
+    sidecar_sha256,
+)
 
 
 class LineageIndex:
@@ -43,18 +49,20 @@ class LineageIndex:
         self.nodes: dict[str, Node] = dict(nodes or {})
         self.edges: list[Edge] = list(edges or [])
         self.warnings: list[str] = list(warnings or [])
-        self._cached: tuple[tuple[int, int, int], LineageGraph] | None = None
-
-    def _shape(self) -> tuple[int, int, int]:
-        return (id(self.edges), len(self.edges), len(self.nodes))
+        self._cached: tuple[list[Edge], LineageGraph] | None = None
 
     def _graph(self) -> LineageGraph:
-        # The adjacency tables are built once per shape of the graph, so a query costs the
-        # walk and not a pass over every edge. Filling nodes or edges by hand rebuilds them.
-        if self._cached is None or self._cached[0] != self._shape():
+        # The adjacency tables depend only on the edges, and the graph shares the node table.
+        # They are kept with a copy of the edge list they were built from, so a query costs a
+        # comparison of that copy (identical objects compare at once) instead of a rebuild, and
+        # any change to the edges, even one that keeps their number, rebuilds them.
+        if self._cached is None or self._cached[0] != self.edges:
             graph = LineageGraph(nodes=self.nodes, edges=self.edges, warnings=self.warnings)
-            self._cached = (self._shape(), graph)
-        return self._cached[1]
+            self._cached = (list(self.edges), graph)
+        graph = self._cached[1]
+        # Tables assigned anew (equal edges, other nodes or warnings) are taken as they are.
+        graph.nodes, graph.edges, graph.warnings = self.nodes, self.edges, self.warnings
+        return graph
 
     @classmethod
     def _from_graph(cls, graph: LineageGraph) -> LineageIndex:
@@ -64,25 +72,27 @@ class LineageIndex:
         """
         index = cls.__new__(cls)
         index.nodes, index.edges, index.warnings = graph.nodes, graph.edges, graph.warnings
-        index._cached = (index._shape(), graph)
+        index._cached = (list(graph.edges), graph)
         return index
 
-    def resolve(self, identifier: str) -> str:
+    def resolve(self, identifier: str | os.PathLike[str]) -> str:
         """Return the sha256 of a full sha256, unique prefix, artifact id or file path; else
         ``ValueError``.
 
         A path names the file whose sidecar records the sha256 (or, without a sidecar, the file
-        with that content). Paths are tried only when the text matches no sha256, prefix or id.
+        with that content); a sidecar's own path names the file it describes. Paths are tried
+        only when the text matches no sha256, prefix or id.
         """
-        found = resolve_identifier(self._graph(), identifier)
+        text = os.fspath(identifier)
+        found = resolve_identifier(self._graph(), text)
         if isinstance(found, Failure):
-            path = Path(identifier.strip()).expanduser()
-            if identifier.strip() and path.is_file():
+            path = Path(text.strip()).expanduser()
+            if text.strip() and path.is_file():
                 return self._resolve_file(path)
         return unwrap_or_raise(found)
 
     def _resolve_file(self, path: Path) -> str:
-        sha = recorded_sha256(path) or sha256_file(path)
+        sha = sidecar_sha256(path) or recorded_sha256(path) or sha256_file(path)
         if sha not in self.nodes:
             raise InvalidInputError(
                 f"{path} (sha256 {sha[:12]}) is not in the index; check the folders given to "
@@ -93,22 +103,22 @@ class LineageIndex:
     # The first query after a change builds the adjacency tables: tens of thousands of small
     # tuples on a large index. Pausing the collector spares the passes those allocations start.
 
-    def upstream(self, identifier: str) -> list[Node]:
+    def upstream(self, identifier: str | os.PathLike[str]) -> list[Node]:
         """Ancestors, in stage, id, sha256 order."""
         with collector_paused():
             return upstream(self._graph(), self.resolve(identifier))
 
-    def downstream(self, identifier: str) -> list[Node]:
+    def downstream(self, identifier: str | os.PathLike[str]) -> list[Node]:
         """Descendants, in stage, id, sha256 order."""
         with collector_paused():
             return downstream(self._graph(), self.resolve(identifier))
 
-    def chain(self, identifier: str) -> list[Node]:
+    def chain(self, identifier: str | os.PathLike[str]) -> list[Node]:
         """Ancestors, the node itself and descendants, in stage, id, sha256 order."""
         with collector_paused():
             return chain(self._graph(), self.resolve(identifier))
 
-    def tree(self, identifier: str) -> dict[str, Any]:
+    def tree(self, identifier: str | os.PathLike[str]) -> dict[str, Any]:
         """Return the node as a dict with a nested ``sources`` list (upstream); cycles stop."""
         with collector_paused():
             return tree(self._graph(), self.resolve(identifier))
@@ -118,7 +128,13 @@ class LineageIndex:
 
     def write(self, path: str | Path) -> Path:
         """Write :meth:`to_dict` as JSON, atomically, creating missing parent folders."""
-        target = Path(path).expanduser()
+        text = os.fspath(path)
+        target = Path(text).expanduser()
+        if text.endswith(("/", os.sep)) or target.name in ("", ".", "..") or target.is_dir():
+            raise InvalidInputError(
+                f"cannot write the lineage index to {text!r}: it names a folder, not a file; "
+                "give a file path such as lineage.json"
+            )
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(target, json.dumps(self.to_dict(), indent=2) + "\n")

@@ -332,6 +332,16 @@ def recorded_sha256(media: Path) -> str | None:
     return None
 
 
+def sidecar_sha256(path: Path) -> str | None:
+    """Return the sha256 that ``path`` records when it is itself a readable clip, view or
+    optimized sidecar, else ``None``."""
+    kind = sidecar_kind(path.name)
+    if kind is None:
+        return None
+    record = read_record(str(path.parent), path.name, kind)
+    return record.head.output_sha256 if record is not None else None
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while many acyclic objects are created.

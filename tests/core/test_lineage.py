@@ -107,6 +107,19 @@ def test_warnings_for_bad_input() -> None:
     assert "dangling edge" in text
 
 
+def test_warnings_ignore_walk_order() -> None:
+    bad = [
+        _head("view", "view-z", "2" * 64, "9" * 64),
+        _head("view", "view-a", "1" * 64, "8" * 64),
+    ]
+    malformed = ["/out/y.cosmos_clip.v1.json", "/out/b.cosmos_clip.v1.json"]
+    forward = build_graph(bad, malformed=malformed).warnings
+    backward = build_graph(bad[::-1], malformed=malformed[::-1]).warnings
+    assert forward == backward
+    assert forward[0] == "malformed sidecar skipped: /out/b.cosmos_clip.v1.json"
+    assert "/out/view-a.json" in forward[2]
+
+
 def test_cycle_warns_and_tree_terminates() -> None:
     heads = [
         _head("view", "view-x", "1" * 64, "2" * 64),

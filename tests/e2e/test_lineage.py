@@ -236,6 +236,23 @@ def test_index_write_under_file_exit_3(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("name", ["", ".", "existing", "newdir/"])
+def test_index_write_to_folder_exit_3(
+    pipeline: dict[str, Path],
+    tmp_path: Path,
+    cli: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    (tmp_path / "existing").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = cli("lineage", "build", pipeline["out"], "-o", name)
+    assert result.code == 3
+    assert "it names a folder, not a file; give a file path" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["existing"]
+
+
 def test_query_reports_index_warnings(
     pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner
 ) -> None:
@@ -287,6 +304,16 @@ def test_identifier_as_file_path(
     assert unknown.code == 3
     assert f"{stranger} (sha256 " in unknown.stderr
     assert "is not in the index" in unknown.stderr
+
+
+def test_path_object_and_sidecar_identifiers(pipeline: dict[str, Path]) -> None:
+    index = build_index(pipeline["out"])
+    view = pipeline["view"]
+    expected = [node.id for node in index.chain(str(view))]
+    assert [node.id for node in index.chain(view)] == expected
+    sidecar = view.with_name(view.name + ".cosmos_view.v1.json")
+    assert index.resolve(sidecar) == index.resolve(view)
+    assert index.tree(sidecar)["path"] == index.tree(view)["path"]
 
 
 def test_list_in_stage_order_aligned(pipeline: dict[str, Path], cli: CliRunner) -> None:

@@ -147,15 +147,16 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
     """
     graph = LineageGraph()
     heads = list(heads)
-    graph.warnings += [f"malformed sidecar skipped: {path}" for path in malformed]
+    graph.warnings += sorted(f"malformed sidecar skipped: {path}" for path in malformed)
     candidates = [_node(head) for head in heads]
     # One C-level call builds the table when every sha256 is distinct, the usual case.
     nodes = graph.nodes = dict(zip([node.sha256 for node in candidates], candidates, strict=True))
     if len(nodes) < len(candidates):
         heads, duplicates = one_head_per_sha256(heads)
-        graph.warnings += duplicates
+        graph.warnings += sorted(duplicates)
         graph.nodes = nodes = {head.output_sha256: _node(head) for head in heads}
 
+    edge_warnings: list[str] = []
     edges: list[Edge] = []
     parents: dict[str, Sequence[str]] = {}
     children: dict[str, list[str]] = {}
@@ -165,7 +166,7 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
         if not source:
             continue
         if source == head.output_sha256:
-            graph.warnings.append(
+            edge_warnings.append(
                 f"{head.sidecar} records its own sha256 {source[:12]} as its source (a "
                 "byte-identical copy), so it gets no edge"
             )
@@ -174,7 +175,7 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
         if parent is None:
             if head.kind != "clip":
                 # A clip's source is a raw recording, which is not an artifact.
-                graph.warnings.append(
+                edge_warnings.append(
                     f"dangling edge: the source {source[:12]} of {head.sidecar} is not in the index"
                 )
             continue
@@ -189,6 +190,9 @@ def build_graph(heads: Iterable[SidecarHead], malformed: Iterable[str] = ()) -> 
         else:
             products.append(target)
         rising = rising and STAGE_ORDER[parent.stage] < STAGE_ORDER[KIND_STAGE[head.kind]]
+    # Each group of warnings is sorted, so they do not depend on the order the file system
+    # lists a folder in.
+    graph.warnings += sorted(edge_warnings)
     graph.edges = edges
     graph._parents = parents
     graph._children = cast("dict[str, Sequence[str]]", children)
