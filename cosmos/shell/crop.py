@@ -52,6 +52,7 @@ from cosmos.core.model.documents import (
     encode_document,
 )
 from cosmos.core.model.media import MediaFacts
+from cosmos.core.names import stem_problem
 from cosmos.core.provenance.ids import make_artifact_id, make_run_id
 from cosmos.core.provenance.ingest_documents import video_facts
 from cosmos.core.provenance.paths import relative_path
@@ -158,6 +159,22 @@ def _view_sidecar(output: Path) -> Path:
     return output.with_name(output.name + VIEW_SUFFIX)
 
 
+def _check_view_ids(pairs: Sequence[CropPair]) -> Result[None, InvalidInput]:
+    """Reject a view id that cannot name a file inside the output folder, before any work."""
+    for pair in pairs:
+        view_id = None if isinstance(pair.job, CropJob) else pair.job.view_id
+        problem = None if view_id is None else stem_problem(view_id)
+        if problem is not None:
+            return Failure(
+                InvalidInput(
+                    value=str(view_id),
+                    message=f"invalid view_id {view_id!r}: {problem}; choose a plain file name "
+                    "such as 'left_feeder'",
+                )
+            )
+    return Success(None)
+
+
 def _check_existing_outputs(
     planned: Sequence[_Planned], force: bool, dry_run: bool
 ) -> Result[None, CosmosFailure]:
@@ -172,6 +189,11 @@ def _check_existing_outputs(
                     "name; choose another output folder",
                 )
             )
+    foreign = fs.other_stage_artifact(
+        (item.plan.output for item in planned), "view", remedy="choose another output folder"
+    )
+    if isinstance(foreign, Failure):
+        return foreign
     force_hint = 'ffmpeg_opts["force"]=True (CLI: --force)'
     remedy = f"pass {force_hint} to replace them, or choose another output folder"
     # With force the message is never shown, so the existing sidecars are not read.
@@ -307,6 +329,9 @@ def run_crop(
         if isinstance(looked_up, Failure):
             return looked_up
         resolved_profile = looked_up.unwrap()
+    named = _check_view_ids(pairs)
+    if isinstance(named, Failure):
+        return named
     folder = fs.folder_path(out_dir, "output folder")
     if isinstance(folder, Failure):
         return folder

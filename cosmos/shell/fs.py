@@ -18,6 +18,7 @@ from cosmos.core.errors import (
     not_a_file_message,
     outputs_exist_message,
 )
+from cosmos.core.provenance.paths import SIDECAR_KINDS
 
 if TYPE_CHECKING:
     from cosmos.core.ingest.adapter import FolderListing
@@ -195,3 +196,27 @@ def check_existing_outputs(
         logger.warning("%s; the real run will stop before any work", message)
         return Success(None)
     return Failure(OutputExists(paths=existing, message=message))
+
+
+def other_stage_artifact(
+    outputs: Iterable[Path], own_kind: str, remedy: str
+) -> Result[None, InvalidInput]:
+    """Reject an output path where another stage's artifact is, even with force.
+
+    ``own_kind`` is the sidecar kind this stage writes (``clip``, ``view`` or ``optimized``).
+    Replacing another kind's file would leave its sidecar describing bytes that are gone, and
+    the folder with two sidecars for one file.
+    """
+    for output in outputs:
+        for suffix, kind in SIDECAR_KINDS.items():
+            if kind != own_kind and output.with_name(output.name + suffix).is_file():
+                article = "an" if kind[0] in "aeiou" else "a"
+                return Failure(
+                    InvalidInput(
+                        value=str(output),
+                        message=f"output {output} is {article} {kind} with its own {kind} "
+                        "sidecar, made by another stage, so it is not replaced, even with "
+                        f"force; {remedy}",
+                    )
+                )
+    return Success(None)

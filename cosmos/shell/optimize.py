@@ -41,7 +41,6 @@ from cosmos.core.optimize.plan import (
     with_faststart_pass,
 )
 from cosmos.core.provenance.ids import make_run_id
-from cosmos.core.provenance.paths import SIDECAR_KINDS
 from cosmos.shell import fs
 from cosmos.shell.binaries import ResolvedTool, resolve_ffmpeg_and_ffprobe
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
@@ -205,23 +204,6 @@ def _check_inputs(videos: list[Path]) -> Result[list[Path], InvalidInput]:
     return Success(sources)
 
 
-def _other_artifact(outputs: list[Path]) -> InvalidInput | None:
-    """Reject an output path where a clip or a view is, even with force.
-
-    Replacing it would leave that file's sidecar describing bytes that are gone.
-    """
-    for output in outputs:
-        for suffix, kind in SIDECAR_KINDS.items():
-            if kind != "optimized" and output.with_name(output.name + suffix).is_file():
-                return InvalidInput(
-                    value=str(output),
-                    message=f"output {output} is a {kind} with its own {kind} sidecar, so "
-                    "optimize will not replace it, even with force; choose another out_dir "
-                    "(CLI: --out-dir) or suffix (CLI: --suffix)",
-                )
-    return None
-
-
 def run_optimize(
     videos: list[Path],
     out_dir: Path,
@@ -249,9 +231,13 @@ def run_optimize(
     if isinstance(named, Failure):
         return named
     outputs = named.unwrap()
-    foreign = _other_artifact(outputs)
-    if foreign is not None:
-        return Failure(foreign)
+    foreign = fs.other_stage_artifact(
+        outputs,
+        "optimized",
+        remedy="choose another out_dir (CLI: --out-dir) or suffix (CLI: --suffix)",
+    )
+    if isinstance(foreign, Failure):
+        return foreign
     existing = fs.check_existing_outputs(
         outputs,
         force=settings.force,

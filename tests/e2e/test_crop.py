@@ -314,6 +314,11 @@ def test_jobs_file_square_and_rect(marks: Path, tmp_path: Path) -> None:
         ([], "lists no jobs"),
         ([{"crop_norm": [0, 0, 1, 1], "view_id": "x"}], 'add "crop_mode": "rect"'),
         ([{"crop_mode": "square", "crop_px": [0, 0, 8, 8]}], "crop_mode is square"),
+        (
+            [{"crop_mode": "rect", "crop_norm": [0, 0, 1, 1], "view_id": "../a"}],
+            "contains a path separator",
+        ),
+        ([{"crop_mode": "rect", "crop_norm": [0, 0, 1, 1], "id": ".."}], "starts with '.'"),
     ],
 )
 def test_jobs_file_errors(tmp_path: Path, document: object, expected: str) -> None:
@@ -480,6 +485,34 @@ def test_view_never_replaces_its_input(marks: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="would replace the input of the same name"):
         crop([source], [job], tmp_path, ffmpeg_opts={"force": True})
     assert _sha256(source) == _sha256(marks)
+
+
+def test_view_never_replaces_a_clip(marks: Path, counter: Path, tmp_path: Path) -> None:
+    clip = tmp_path / "left.mp4"
+    clip.write_bytes(marks.read_bytes())
+    clip_sidecar = tmp_path / "left.mp4.cosmos_clip.v1.json"
+    clip_sidecar.write_text("{}", encoding="utf-8")
+    job = RectCropJob(x0=0, y0=0, w=0.5, h=1, view_id="left")
+    with pytest.raises(ValueError, match="is a clip with its own clip sidecar") as raised:
+        crop([counter], [job], tmp_path, ffmpeg_opts={"force": True})
+    assert "even with force" in str(raised.value)
+    assert _sha256(clip) == _sha256(marks)
+    assert not (tmp_path / "left.mp4.cosmos_view.v1.json").exists()
+
+
+@pytest.mark.parametrize("view_id", ["../escaped", "/tmp/escaped", "site A/cam 1", ".hidden"])
+def test_view_id_stays_in_folder(marks: Path, tmp_path: Path, cli: CliRunner, view_id: str) -> None:
+    out = tmp_path / "out" / "views"
+    job = RectCropJob(x0=0, y0=0, w=0.5, h=0.5, view_id=view_id)
+    with pytest.raises(ValueError, match="invalid view_id"):
+        crop([marks], [job], out)
+    jobs = tmp_path / "jobs.json"
+    document = [{"crop_mode": "rect", "crop_norm": [0, 0, 0.5, 0.5], "view_id": view_id}]
+    jobs.write_text(json.dumps(document), encoding="utf-8")
+    result = cli("crop", "run", "--input", marks, "--out-dir", out, "--jobs-file", jobs)
+    assert result.code == 3
+    assert "invalid view_id" in result.stderr
+    assert sorted(path.name for path in tmp_path.rglob("*")) == ["jobs.json"]
 
 
 def test_cli_crop_existing_view_exit_3(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
@@ -650,3 +683,12 @@ def test_existing_view_from_other_source_named(
     assert result.code == 3
     assert f"crop_000_job00_t00_s100.mp4 was cut from {marks.resolve()}" in result.stderr
     assert "choose an output folder per source" in result.stderr
+
+
+def test_curated_id_must_name_a_file(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    view = {"id": "../escaped", "source": {"clip": "A", "date": "2024-04-25"}}
+    spec.write_text(json.dumps({"views": [{**view, "crop_norm": [0, 0, 1, 1]}]}), "utf-8")
+    with pytest.raises(ValueError, match="has an id that cannot name a file") as raised:
+        parse_curated_views(spec, tmp_path)
+    assert "path separator" in str(raised.value)

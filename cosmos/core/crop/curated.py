@@ -12,6 +12,7 @@ from returns.result import Failure, Result, Success
 
 from cosmos.core.crop.jobs import RectCropJob
 from cosmos.core.errors import InvalidOption
+from cosmos.core.names import stem_problem
 
 DEFAULT_CLIP_PATTERN = "{date}/8k/{clip}.mp4"
 # English month abbreviations, fixed so that file names do not depend on the locale.
@@ -74,6 +75,13 @@ def parse_curated_spec(
         where = f"view {position} ({view.id!r})"
         if not view.id.strip() or view.id in seen:
             return _invalid(spec_name, f"{where} needs a unique, non-empty id")
+        problem = stem_problem(view.id)
+        if problem is not None:
+            return _invalid(
+                spec_name,
+                f"{where} has an id that cannot name a file: {problem}; choose a plain "
+                "file name such as 'left_feeder'",
+            )
         seen.add(view.id)
         folder = date_folder(view.source.date)
         if folder is None:

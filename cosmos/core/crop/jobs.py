@@ -10,6 +10,7 @@ import msgspec
 from returns.result import Failure, Result, Success
 
 from cosmos.core.errors import InvalidOption
+from cosmos.core.names import stem_problem
 
 DEFAULT_SIZE = 1080
 
@@ -190,6 +191,11 @@ def _rect_job(position: int, item: Mapping[str, object]) -> Result[RectCropJob, 
     view_id = item.get("view_id", item.get("id"))
     if view_id is not None and (not isinstance(view_id, str) or not view_id.strip()):
         return _invalid(position, "view_id", view_id, "expected a non-empty string")
+    problem = stem_problem(view_id.strip()) if isinstance(view_id, str) else None
+    if problem is not None:
+        return _invalid(
+            position, "view_id", view_id, f"{problem}; choose a plain file name such as 'left'"
+        )
     annotations = item.get("annotations", {})
     if not isinstance(annotations, dict):
         return _invalid(position, "annotations", annotations, "expected a JSON object")
