@@ -14,6 +14,7 @@ from typing import Any
 from returns.result import Failure
 
 from cosmos.core.provenance.lineage import (
+    LINEAGE_SCHEMA,
     Edge,
     LineageGraph,
     Node,
@@ -135,6 +136,11 @@ class LineageIndex:
                 f"cannot write the lineage index to {text!r}: it names a folder, not a file; "
                 "give a file path such as lineage.json"
             )
+        if target.is_file() and not _is_lineage_index(target):
+            raise InvalidInputError(
+                f"cannot write the lineage index to {target}: that file exists and is not a "
+                "lineage index, so it is not replaced; choose another path"
+            )
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_text(target, json.dumps(self.to_dict(), indent=2) + "\n")
@@ -149,6 +155,16 @@ class LineageIndex:
                 "choose a writable file path"
             ) from error
         return target
+
+
+def _is_lineage_index(path: Path) -> bool:
+    """Tell whether ``path`` starts as an index that :meth:`LineageIndex.write` wrote."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(256)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and f'"{LINEAGE_SCHEMA}"'.encode() in head
 
 
 def build_index(*dirs: str | Path) -> LineageIndex:

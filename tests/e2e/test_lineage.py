@@ -253,6 +253,21 @@ def test_index_write_to_folder_exit_3(
     assert sorted(path.name for path in tmp_path.iterdir()) == ["existing"]
 
 
+def test_index_write_keeps_other_files(
+    pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner
+) -> None:
+    clip = tmp_path / "a.mp4"
+    shutil.copyfile(pipeline["clip"], clip)
+    before = clip.read_bytes()
+    result = cli("lineage", "build", pipeline["out"], "-o", clip)
+    assert result.code == 3
+    assert "exists and is not a lineage index" in result.stderr
+    assert clip.read_bytes() == before
+    index = tmp_path / "lineage.json"
+    assert cli("lineage", "build", pipeline["out"], "-o", index).code == 0
+    assert cli("lineage", "build", pipeline["out"] / "views", "-o", index).code == 0
+    assert json.loads(index.read_text(encoding="utf-8"))["node_count"] == 1
+
 def test_query_reports_index_warnings(
     pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner
 ) -> None:
