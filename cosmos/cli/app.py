@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -9,6 +10,7 @@ import sys
 import threading
 import traceback
 from types import FrameType
+from typing import Any
 
 from cyclopts import App, CycloptsError
 
@@ -93,18 +95,33 @@ def _configure_logging(verbose: bool) -> None:
     logger.propagate = False
 
 
-# 128 + SIGTERM, what a shell reports for a process that SIGTERM ended.
-EXIT_TERMINATED = 143
-
-
 class _Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the program is, so that the clean-up of Ctrl-C runs: FFmpeg is
-    killed, partial files are removed and the run document records the interruption."""
+    """SIGTERM or SIGHUP, raised where the program is, so that the clean-up of Ctrl-C runs:
+    FFmpeg is killed, partial files are removed and the run document records the interruption.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    del signum, frame
-    raise _Terminated
+    del frame
+    raise _Terminated(signum)
+
+
+def _stop_on_signals() -> dict[signal.Signals, Any]:
+    """Handle SIGTERM (service managers, ``timeout``, ``kill``) and SIGHUP (a closed terminal
+    or SSH session) as Ctrl-C, and return the handlers they replace.
+
+    An ignored SIGHUP stays ignored, so ``nohup cosmos ...`` keeps running after a hangup.
+    """
+    replaced: dict[signal.Signals, Any] = {}
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        if stop is signal.SIGHUP and signal.getsignal(stop) is signal.SIG_IGN:
+            continue
+        replaced[stop] = signal.signal(stop, _raise_terminated)
+    return replaced
 
 
 def run_app(tokens: list[str]) -> int:
@@ -121,12 +138,12 @@ def run_app(tokens: list[str]) -> int:
     # Python sets signal handlers only from the main thread, and tests may run commands on
     # another one.
     on_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _raise_terminated) if on_main_thread else None
+    replaced = _stop_on_signals() if on_main_thread else {}
     try:
         return _run(tokens, verbose)
     finally:
-        if on_main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        for stop, handler in replaced.items():
+            signal.signal(stop, handler)
 
 
 def _run(tokens: list[str], verbose: bool) -> int:
@@ -145,8 +162,12 @@ def _run(tokens: list[str], verbose: bool) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt as stop:
         if isinstance(stop, _Terminated):
-            print_error("terminated (SIGTERM); partial outputs were removed")
-            return EXIT_TERMINATED
+            name = signal.Signals(stop.signum).name
+            with contextlib.suppress(OSError):
+                # After a hangup the terminal may be gone, and the exit status still matters.
+                print_error(f"terminated ({name}); partial outputs were removed")
+            # 128 + the signal number, what a shell reports for a process the signal ended.
+            return 128 + stop.signum
         print_error("interrupted; partial outputs were removed")
         return EXIT_INTERRUPTED
     except SystemExit as stop:

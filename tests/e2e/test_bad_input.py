@@ -262,7 +262,11 @@ def test_ffmpeg_writes_garbage(
 
 @pytest.mark.parametrize(
     ("sent", "status", "message"),
-    [(signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")],
+    [
+        (signal.SIGTERM, 143, "terminated (SIGTERM)"),
+        (signal.SIGHUP, 129, "terminated (SIGHUP)"),
+        (signal.SIGINT, 130, "interrupted"),
+    ],
 )
 def test_signal_stops_run_cleanly(
     tmp_path: Path, media: MediaCache, sent: signal.Signals, status: int, message: str
@@ -285,6 +289,28 @@ def test_signal_stops_run_cleanly(
     assert partial_files(out) == []
     assert not (out / "long.mp4").exists()
     assert _run_document(out).clips[0].reason == "interrupted before it finished"
+
+
+def test_ignored_sighup_keeps_running(tmp_path: Path, media: MediaCache) -> None:
+    media.copy(GeneratedClip(640, 360, seconds=10, fps=30), tmp_path / "in", "long.mp4")
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "cosmos", "ingest", "run", "--input-dir", str(tmp_path / "in")]
+    # As under nohup: the child starts with SIGHUP ignored.
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        process = subprocess.Popen(
+            [*argv, "--output-dir", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    deadline = time.monotonic() + 60
+    while not partial_files(out) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGHUP)
+    _, stderr = process.communicate(timeout=120)
+
+    assert process.returncode == 0, stderr.decode()
+    assert (out / "long.mp4").is_file()
 
 
 @pytest.mark.parametrize("command", ["optimize", "crop"])
