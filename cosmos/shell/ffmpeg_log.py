@@ -1,8 +1,8 @@
 """Run FFmpeg for one output and record each run in ``<output>.cmd.txt`` and ``<output>.log.txt``.
 
-Optimize and crop write these files in the same format as ingest: ``cmd.txt`` is the last argv,
-shell-quoted so it can be pasted, and ``log.txt`` lists every attempt as ``$ <argv>``, ``# exit
-N, S s`` and FFmpeg's stderr.
+Optimize and crop write these files in the same format as ingest: ``cmd.txt`` is the argv of the
+last run that exited with 0, shell-quoted so it can be pasted, and ``log.txt`` lists every attempt
+of the last run, failed ones included, as ``$ <argv>``, ``# exit N, S s`` and FFmpeg's stderr.
 """
 
 from __future__ import annotations
@@ -27,12 +27,14 @@ class CommandLog:
     def run(
         self, argv: Sequence[str], *, on_stdout_line: Callable[[str], None] | None = None
     ) -> Completed:
-        """Write ``cmd.txt``, run ``argv``, then rewrite ``log.txt`` with every attempt so far.
+        """Run ``argv``, rewrite ``log.txt`` with every attempt so far, and write ``cmd.txt``
+        when FFmpeg exits with 0.
 
-        Raises ``OSError``, after logging it, when ``argv`` cannot be started.
+        ``cmd.txt`` is written only then, so a failed or interrupted run that keeps an earlier
+        output (``force``) leaves the argv that made that output beside it. Raises ``OSError``,
+        after logging it, when ``argv`` cannot be started.
         """
         command = shell_join(argv)
-        fs.atomic_write_text(self.cmd, command + "\n")
         try:
             completed = run(argv, on_stdout_line=on_stdout_line)
         except OSError as error:
@@ -42,6 +44,8 @@ class CommandLog:
             f"$ {command}\n# exit {completed.returncode}, {completed.seconds:.2f} s\n"
             f"{completed.stderr}"
         )
+        if completed.returncode == 0:
+            fs.atomic_write_text(self.cmd, command + "\n")
         return completed
 
     def _append(self, attempt: str) -> None:

@@ -548,9 +548,28 @@ def test_failed_crop_names_log(
     assert job["reason"].endswith(f"(full log: {log})")
     assert [status for _, status in _logged_attempts(output)] == ["1"]
     assert "invalid profile: no-such-profile" in log.read_text(encoding="utf-8")
-    command = output.with_name(output.name + ".cmd.txt").read_text(encoding="utf-8")
-    assert shlex.split(command)[0] == str(wrapper)
+    first_attempt = log.read_text(encoding="utf-8").splitlines()[0]
+    assert shlex.split(first_attempt.removeprefix("$ "))[0] == str(wrapper)
+    # cmd.txt holds the argv of a finished output only.
+    assert not output.with_name(output.name + ".cmd.txt").exists()
     assert list(out_dir.glob("*.mp4")) == []
+
+
+def test_failed_rerun_keeps_cmd_of_view(
+    marks: Path, tmp_path: Path, cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("crop", "run", "--input", marks, "--out-dir", tmp_path / "out", "--size", "100")
+    assert cli(*args).code == 0
+    output = tmp_path / "out" / "crop_000_job00_t00_s100.mp4"
+    cmd = output.with_name(output.name + ".cmd.txt")
+    before = (_sha256(output), cmd.read_text(encoding="utf-8"))
+
+    wrapper = ffmpeg_failing_encodes(tmp_path, FFMPEG)
+    monkeypatch.setenv("COSMOS_FFMPEG", str(wrapper))
+    assert cli(*args, "--force", "--profile", "strict").code == 5
+
+    assert (_sha256(output), cmd.read_text(encoding="utf-8")) == before
+    assert shlex.split(before[1])[0] == FFMPEG
 
 
 def test_cli_crop_run(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
