@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -19,6 +21,7 @@ from cosmos.cli.output import (
     print_plain,
 )
 from cosmos.sdk.provenance import (
+    VerifyReport,
     clip_of,
     optimized_of,
     sha256_file,
@@ -32,6 +35,9 @@ app = App(name="provenance", help="Trace files by sha256: lookups, maps and veri
 
 # Pipeline order, as lineage lists stages: ingest, crop, optimize.
 KIND_ORDER = {"clip": 0, "view": 1, "optimized": 2}
+
+# Hidden folders named in the human note of verify; --json lists them all.
+SKIPPED_FOLDERS_SHOWN = 3
 
 _SIDECAR_SUFFIXES = {
     "clip": ".cosmos_clip.v1.json",
@@ -110,10 +116,15 @@ def _missing_document_message(path: Path, kind: str) -> str:
     for other, suffix in _SIDECAR_SUFFIXES.items():
         if other != kind and path.with_name(path.name + suffix).is_file():
             return (
-                f"{path} is not a {kind} but a {other} (it has a {other} sidecar); use "
-                f"`cosmos provenance {other}-of {path}`"
+                f"{path} is not {_article(kind)} {kind} but {_article(other)} {other} (it has "
+                f"{_article(other)} {other} sidecar); use `cosmos provenance {other}-of {path}`"
             )
     return f"{path} has no {kind} sidecar beside it; pass a file Cosmos produced"
+
+
+def _article(word: str) -> str:
+    # Chosen by the first letter, which is right for the kind names clip, view and optimized.
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def _print_document(document: msgspec.Struct | None, path: Path, kind: str, mode: str) -> int:
@@ -262,40 +273,78 @@ def verify_command(folder: Path, /, *, json: JsonFlag = False, plain: PlainFlag 
     """Recompute every artifact's sha256 under a folder; exit 3 when anything is wrong.
 
     Reports missing media (a sidecar without its file), changed media, orphaned media (an .mp4
-    without a sidecar), malformed sidecars and run ids no run document defines.
+    without a sidecar), malformed sidecars, run ids no run document defines, changed sources
+    and mismatched sidecars (a sidecar that records another file than the one it is named
+    for). Hidden folders (names starting with ".") are skipped; a note on stderr names them.
 
     Parameters
     ----------
     folder
         Folder to verify (recursive).
     json
-        Print the report as one JSON object.
+        Print the report as one JSON object, with the skipped hidden folders.
     plain
         Print one ``problem<TAB>detail`` line per problem.
     """
     mode = output_mode(json, plain)
     report = verify(folder)
-    problems = {
+    problems = _verify_problems(report)
+    if mode == "json":
+        print_json(
+            {
+                "ok": report.ok,
+                "checked": report.checked,
+                **problems,
+                "skipped_folders": report.skipped_folders,
+            }
+        )
+    else:
+        rows = [[name, item] for name, items in problems.items() for item in items]
+        if mode == "plain":
+            print_plain(rows)
+        else:
+            _print_verify_summary(folder, report, rows)
+    return EXIT_OK if report.ok else EXIT_INVALID_INPUT
+
+
+def _verify_problems(report: VerifyReport) -> dict[str, tuple[str, ...]]:
+    """Return the report's problem lists by field name, in the order verify prints them."""
+    return {
         "missing_media": report.missing_media,
         "changed_media": report.changed_media,
         "orphaned_media": report.orphaned_media,
         "malformed_sidecars": report.malformed_sidecars,
         "unresolved_run_ids": report.unresolved_run_ids,
         "changed_sources": report.changed_sources,
+        "mismatched_sidecars": report.mismatched_sidecars,
     }
-    if mode == "json":
-        print_json({"ok": report.ok, "checked": report.checked, **problems})
+
+
+def _print_verify_summary(folder: Path, report: VerifyReport, rows: list[list[str]]) -> None:
+    """Print each problem and a count on stdout, and notes on what verify did not check on
+    stderr."""
+    for name, item in rows:
+        print(f"{name.replace('_', ' ')}: {item}")
+    noun = "artifact" if report.checked == 1 else "artifacts"
+    if report.ok:
+        print(f"ok: {report.checked} {noun} checked")
     else:
-        rows = [[name, item] for name, items in problems.items() for item in items]
-        if mode == "plain":
-            print_plain(rows)
-        else:
-            for name, item in rows:
-                print(f"{name.replace('_', ' ')}: {item}")
-            noun = "artifact" if report.checked == 1 else "artifacts"
-            if report.ok:
-                print(f"ok: {report.checked} {noun} checked")
-            else:
-                problem_count = "1 problem" if len(rows) == 1 else f"{len(rows)} problems"
-                print(f"{problem_count} in {report.checked} {noun} checked")
-    return EXIT_OK if report.ok else EXIT_INVALID_INPUT
+        problem_count = "1 problem" if len(rows) == 1 else f"{len(rows)} problems"
+        print(f"{problem_count} in {report.checked} {noun} checked")
+    if report.skipped_folders:
+        print(_skipped_folders_note(folder, report.skipped_folders), file=sys.stderr)
+    if report.checked == 0 and not (report.malformed_sidecars or report.orphaned_media):
+        print(
+            f"note: no Cosmos sidecars or .mp4 files under {folder}; check the path",
+            file=sys.stderr,
+        )
+
+
+def _skipped_folders_note(folder: Path, skipped: tuple[str, ...]) -> str:
+    """Name the first ``SKIPPED_FOLDERS_SHOWN`` hidden folders, relative to ``folder``."""
+    names = [os.path.relpath(path, folder) for path in skipped[:SKIPPED_FOLDERS_SHOWN]]
+    if len(skipped) > SKIPPED_FOLDERS_SHOWN:
+        names.append("...")
+    noun = "folder" if len(skipped) == 1 else "folders"
+    listed = ", ".join(names)
+    return f'note: skipped {len(skipped)} hidden {noun} (names starting with "."): {listed}'

@@ -146,9 +146,17 @@ def verify(root: str | Path) -> VerifyReport:
     """Recompute every artifact's sha256 under ``root`` and report what does not match.
 
     The report lists missing media (a sidecar without its file), changed media (sha256
-    differs), orphaned media (an ``.mp4`` without a sidecar), malformed sidecars, run ids no
-    run document under ``root`` defines, and changed sources: views and optimized files whose
-    source, an artifact under ``root``, no longer has the sha256 their sidecar records.
+    differs), orphaned media (an ``.mp4`` or ``.MP4`` without a sidecar), malformed sidecars
+    with the reason, run ids no run document under ``root`` defines, changed sources (views and
+    optimized files whose source, an artifact under ``root``, no longer has the sha256 their
+    sidecar records) and mismatched sidecars (a sidecar whose ``relpath`` records another file
+    than the one it is named for, such as a sidecar copied along with its media). ``ok`` is
+    true when all of these are empty.
+
+    Hidden folders (names starting with ".") are not entered, and ``skipped_folders`` lists
+    them. Every path is absolute and normalized, but symlinks are not resolved, so a file
+    under ``root`` is named by its path under ``root``, never by a link's target.
+    Raises ``ValueError`` (``InvalidInputError``) when ``root`` is not a folder.
     """
     return verify_tree(_existing_folder(root))
 

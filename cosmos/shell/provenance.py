@@ -101,12 +101,20 @@ def distinct_roots(roots: Iterable[Path]) -> list[Path]:
     return [given for given, _ in outer]
 
 
-def iter_files(roots: Iterable[Path]) -> Iterator[tuple[str, str]]:
+def iter_files(
+    roots: Iterable[Path], skipped: list[str] | None = None
+) -> Iterator[tuple[str, str]]:
     """Yield ``(folder, name)`` of every file under ``roots``, recursively, skipping hidden
     folders and roots inside other roots. Strings, not ``Path`` objects, keep a walk over
-    100,000 sidecars fast."""
+    100,000 sidecars fast.
+
+    With ``skipped``, append the path of each hidden folder (name starting with ".") that the
+    walk does not enter, such as ``.git`` or ``.cache``.
+    """
     for root in distinct_roots(roots):
         for folder, subfolders, files in os.walk(root):
+            if skipped is not None:
+                skipped.extend(os.path.join(folder, n) for n in subfolders if n.startswith("."))
             subfolders[:] = [name for name in subfolders if not name.startswith(".")]
             for name in files:
                 yield folder, name
@@ -117,7 +125,8 @@ class SidecarRecord(msgspec.Struct, frozen=True, gc=False):
 
     ``output`` is the media path relative to the sidecar's folder when the sidecar records a
     ``relpath``, so a moved tree resolves; otherwise it is the path as recorded.
-    ``recorded_output`` is always the path as recorded. ``source`` is the source's path, found
+    ``recorded_output`` is always the path as recorded, and ``output_relpath`` the recorded
+    ``relpath`` (``None`` when the sidecar has none). ``source`` is the source's path, found
     the same way as ``output``.
     """
 
@@ -127,14 +136,24 @@ class SidecarRecord(msgspec.Struct, frozen=True, gc=False):
     recorded_output: str | None
     run_id: str | None
     source: str | None = None
+    output_relpath: str | None = None
 
 
 @dataclass(slots=True)
 class Scan:
+    """Sidecars read under the roots and, for verify, the media, run ids and hidden folders.
+
+    ``malformed`` lists the paths of unusable sidecars, and ``malformed_reasons`` why each one
+    is unusable, at the same index. ``media`` and ``skipped_folders`` are the walked folder
+    joined with the name, so they keep the form the roots were given in.
+    """
+
     records: list[SidecarRecord] = field(default_factory=list)
     malformed: list[str] = field(default_factory=list)
-    media: list[Path] = field(default_factory=list)
+    malformed_reasons: list[str] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)
     run_ids: set[str] = field(default_factory=set)
+    skipped_folders: list[str] = field(default_factory=list)
 
 
 def _is_run_document(name: str) -> bool:
@@ -296,6 +315,10 @@ def decode_record(folder: str, path: str, kind: str, data: bytes) -> SidecarReco
     head = _decode(kind, data)
     if isinstance(head, str):
         return None
+    return _record(folder, path, kind, head)
+
+
+def _record(folder: str, path: str, kind: str, head: _Head) -> SidecarRecord:
     sidecar_head = _sidecar_head(folder, path, kind, head)
     source = head.source
     source_path = None
@@ -308,6 +331,7 @@ def decode_record(folder: str, path: str, kind: str, data: bytes) -> SidecarReco
         head.output.path if head.output else None,
         head.ingest_run_id or head.crop_run_id or head.optimize_run_id,
         source_path,
+        head.output.relpath if head.output else None,
     )
 
 
@@ -369,16 +393,21 @@ def scan(roots: Iterable[Path], *, with_media: bool = False, threads: int | None
         return _scan(roots, with_media, threads)
 
 
+def _is_media(name: str) -> bool:
+    """Tell ``.mp4`` files, in any letter case, from other files. Hidden files do not count."""
+    return name.lower().endswith(".mp4") and not name.startswith(".")
+
+
 def _list_sidecars(roots: Iterable[Path], found: Scan | None) -> list[tuple[str, str, str]]:
     """Walk ``roots`` for ``(folder, name, kind)`` of each sidecar; with ``found``, also list
     the media and the run ids of run documents into it."""
     sidecars: list[tuple[str, str, str]] = []
-    for folder, name in iter_files(roots):
+    for folder, name in iter_files(roots, found.skipped_folders if found is not None else None):
         kind = sidecar_kind(name)
         if kind is not None:
             sidecars.append((folder, name, kind))
-        elif found is not None and name.endswith(".mp4") and not name.startswith("."):
-            found.media.append(Path(folder, name).resolve())
+        elif found is not None and _is_media(name):
+            found.media.append(os.path.join(folder, name))
         elif found is not None and _is_run_document(name):
             try:
                 ids = _RUN_DECODER.decode(Path(folder, name).read_bytes())
@@ -396,11 +425,15 @@ def _scan(roots: Iterable[Path], with_media: bool, threads: int | None) -> Scan:
     contents = read_files([(folder, name) for folder, name, _ in sidecars], threads)
     for (folder, name, kind), data in zip(sidecars, contents, strict=True):
         path = os.path.join(folder, name)
-        record = None if isinstance(data, OSError) else decode_record(folder, path, kind, data)
-        if record is None:
-            result.malformed.append(path)
+        if isinstance(data, OSError):
+            head: _Head | str = f"unreadable: {data.strerror or data}"
         else:
-            result.records.append(record)
+            head = _decode(kind, data)
+        if isinstance(head, str):
+            result.malformed.append(path)
+            result.malformed_reasons.append(head)
+        else:
+            result.records.append(_record(folder, path, kind, head))
     return result
 
 
@@ -430,7 +463,11 @@ def iter_heads(
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
-    """Findings of ``verify``; ``ok`` is true when every list is empty."""
+    """Findings of ``verify``.
+
+    ``ok`` is true when every problem list is empty. ``skipped_folders`` lists the hidden
+    folders (names starting with ".") that verify did not enter, which are not problems.
+    """
 
     checked: int
     missing_media: tuple[str, ...]
@@ -439,6 +476,8 @@ class VerifyReport:
     malformed_sidecars: tuple[str, ...]
     unresolved_run_ids: tuple[str, ...]
     changed_sources: tuple[str, ...] = ()
+    mismatched_sidecars: tuple[str, ...] = ()
+    skipped_folders: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -449,37 +488,80 @@ class VerifyReport:
             or self.malformed_sidecars
             or self.unresolved_run_ids
             or self.changed_sources
+            or self.mismatched_sidecars
         )
 
 
-def _media_path(record: SidecarRecord) -> Path | None:
-    """Find the media of a sidecar at the path it records, resolved against the sidecar's folder
-    when it records a ``relpath``.
+def _absolute(path: str) -> str:
+    """Return ``path`` absolute and normalized, with ``..`` removed by text.
+
+    Unlike ``Path.resolve``, this keeps symlinks, so verify reports the path inside the
+    verified folder and media listed by the walk match the paths sidecars record.
+    """
+    return os.path.abspath(path)  # noqa: PTH100 - resolve() would follow symlinks
+
+
+def _media_path(record: SidecarRecord) -> str | None:
+    """Find the media of a sidecar at the path it records, joined with the sidecar's folder
+    when it records a ``relpath``, and return it absolute and normalized.
 
     The path as recorded is not tried as well: in a copied tree it names the original file, and
-    verify would hash that one and miss a file deleted from the copy.
+    verify would hash that one and miss a file deleted from the copy. Symlinks are not resolved,
+    so a report names the link inside the verified folder, not its target.
     """
     if record.output and Path(record.output).is_file():
-        return Path(record.output).resolve()
+        return _absolute(record.output)
     return None
+
+
+def _named_for(sidecar: str) -> str:
+    """Return the path of the media file a sidecar is named for: its path less the suffix."""
+    return sidecar[: sidecar.rfind(".cosmos_")]
+
+
+def _mismatched_sidecar(record: SidecarRecord) -> str | None:
+    """Describe a sidecar whose ``relpath`` records another file than the one it is named for.
+
+    Sidecars without a ``relpath`` record only the path as the command was given it, which may
+    be relative to another folder, so they are not checked.
+    """
+    if not record.output_relpath or not record.output:
+        return None
+    recorded = _absolute(record.output)
+    named_for = _named_for(record.sidecar)
+    if recorded == named_for:
+        return None
+    return (
+        f"{record.sidecar} (records {recorded}, but is named for {named_for}; "
+        "it may be a copied sidecar)"
+    )
 
 
 def verify_tree(root: Path) -> VerifyReport:
     """Recompute the sha256 of every artifact under ``root`` and compare with its sidecar.
 
-    Every path in the report is absolute, whether ``root`` was given relative or not.
+    Every path in the report is absolute and normalized, whether ``root`` was given relative or
+    not. Symlinks, ``root`` included, are not resolved, so a file under ``root`` is named by
+    its path under ``root``, never by a link's target.
+    An ``.mp4`` is orphaned when no sidecar records it and none is named for it, so the media
+    of a malformed or mismatched sidecar is reported once, through its sidecar.
     """
-    found = scan([root.resolve()], with_media=True)
+    found = scan([Path(_absolute(str(root)))], with_media=True)
     missing: list[str] = []
     changed: list[str] = []
     unresolved: list[str] = []
-    hashed: dict[Path, str] = {}
+    mismatched: list[str] = []
+    hashed: dict[str, str] = {}
     for record in found.records:
         media = _media_path(record)
         if media is None:
-            missing.append(f"{record.head.output_path} (sidecar {record.sidecar})")
+            recorded = record.head.output_path
+            output = _absolute(recorded) if recorded else "no output path recorded"
+            missing.append(f"{output} (sidecar {record.sidecar})")
         else:
-            actual = hashed[media] = sha256_file(media)
+            actual = hashed.get(media)
+            if actual is None:
+                actual = hashed[media] = sha256_file(Path(media))
             if actual != record.head.output_sha256:
                 changed.append(
                     f"{media} (sidecar {record.sidecar}: recorded sha256 "
@@ -487,33 +569,47 @@ def verify_tree(root: Path) -> VerifyReport:
                 )
         if record.run_id and record.run_id not in found.run_ids:
             unresolved.append(f"{record.run_id} (sidecar {record.sidecar})")
-    orphaned = [str(p) for p in found.media if p not in hashed]
+        mismatch = _mismatched_sidecar(record)
+        if mismatch is not None:
+            mismatched.append(mismatch)
+
+    described = set(hashed)
+    described.update(_named_for(record.sidecar) for record in found.records)
+    described.update(_named_for(sidecar) for sidecar in found.malformed)
+    orphaned = [path for path in found.media if path not in described]
+    malformed = [
+        f"{sidecar} ({reason})"
+        for sidecar, reason in zip(found.malformed, found.malformed_reasons, strict=True)
+    ]
     return VerifyReport(
         checked=len(found.records),
         missing_media=tuple(sorted(missing)),
         changed_media=tuple(sorted(changed)),
         orphaned_media=tuple(sorted(orphaned)),
-        malformed_sidecars=tuple(sorted(found.malformed)),
+        malformed_sidecars=tuple(sorted(malformed)),
         unresolved_run_ids=tuple(sorted(unresolved)),
         changed_sources=tuple(sorted(_changed_sources(found.records, hashed))),
+        mismatched_sidecars=tuple(sorted(mismatched)),
+        skipped_folders=tuple(sorted(found.skipped_folders)),
     )
 
 
-def _changed_sources(records: list[SidecarRecord], hashed: dict[Path, str]) -> list[str]:
+def _changed_sources(records: list[SidecarRecord], hashed: dict[str, str]) -> list[str]:
     """List the sources of views and optimized files that no longer have the recorded sha256.
 
     Only sources hashed in this verify count, that is artifacts under the verified folder.
+    ``hashed`` maps absolute, normalized media paths to their sha256.
     """
     changed = []
     for record in records:
         recorded = record.head.source_sha256
         if record.head.kind == "clip" or not recorded or not record.source:
             continue
-        source = Path(record.source)
-        now = hashed.get(source.resolve()) if source.is_file() else None
+        source = _absolute(record.source)
+        now = hashed.get(source)
         if now is not None and now != recorded:
             changed.append(
-                f"{source.resolve()} (source of {record.sidecar}: recorded sha256 "
+                f"{source} (source of {record.sidecar}: recorded sha256 "
                 f"{recorded[:12]}, now {now[:12]})"
             )
     return changed
