@@ -711,3 +711,22 @@ def test_curated_id_must_name_a_file(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="has an id that cannot name a file") as raised:
         parse_curated_views(spec, tmp_path)
     assert "path separator" in str(raised.value)
+
+
+def test_jobs_file_typo_warns(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
+    jobs = tmp_path / "jobs.json"
+    document = {
+        "crop_mode": "rect",
+        "crop_norm": [0, 0, 0.5, 0.5],
+        "view_id": "v",
+        "trim_strat": 0.5,
+        "job_name": "left half",
+    }
+    jobs.write_text(json.dumps(document), encoding="utf-8")
+    result = cli(
+        "crop", "run", "--input", marks, "--out-dir", tmp_path / "out", "--jobs-file", jobs
+    )
+    assert result.code == 0, result.stderr
+    assert "key 'trim_strat' is not read, so it changes nothing" in result.stderr
+    assert "did you mean 'trim_start'?" in result.stderr
+    assert "job_name" not in result.stderr

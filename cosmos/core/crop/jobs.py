@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -62,6 +63,24 @@ RECT_KEYS = ("x0", "y0", "w", "h")
 
 # Keys of a rect object that a square object never takes.
 RECT_ONLY_KEYS = ("crop_norm", "crop_px")
+# Keys a jobs file object is read for. Other keys are informational (``job_name``, notes), but
+# one spelled close to a known key is most likely a typo that changes the output.
+KNOWN_KEYS = (
+    "crop_mode",
+    "targets",
+    "size",
+    "offset_x",
+    "offset_y",
+    "center_x",
+    "center_y",
+    "trim_unit",
+    "trim_start",
+    "trim_end",
+    "view_id",
+    "id",
+    "annotations",
+    *RECT_ONLY_KEYS,
+)
 
 
 def _invalid(position: int, key: str, value: object, expected: str) -> Failure[InvalidOption]:
@@ -273,3 +292,30 @@ def parse_jobs(
                 "in two jobs files",
             )
     return Success(rects if rects else squares)
+
+
+def likely_typos(data: bytes, source: str) -> list[str]:
+    """Return a warning for each key of a jobs file that is not read but is spelled close to a
+    key that is, such as ``trim_strat`` for ``trim_start``.
+
+    Parse the file with :func:`parse_jobs` first; content it rejects yields no warnings here.
+    """
+    try:
+        document = msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return []
+    items: Sequence[object] = document if isinstance(document, list) else [document]
+    warnings = []
+    for position, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        for key in item:
+            if key in KNOWN_KEYS:
+                continue
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.8)
+            if close:
+                warnings.append(
+                    f"jobs file {source} object {position}: key {key!r} is not read, so it "
+                    f"changes nothing; did you mean {close[0]!r}?"
+                )
+    return warnings
