@@ -319,6 +319,8 @@ def test_jobs_file_square_and_rect(marks: Path, tmp_path: Path) -> None:
             "contains a path separator",
         ),
         ([{"crop_mode": "rect", "crop_norm": [0, 0, 1, 1], "id": ".."}], "starts with '.'"),
+        ([{"targets": 100, "offset_x": 5}], "object 0: invalid offset_x 5.0; expected a value"),
+        ([{"targets": 100, "center_y": -0.5}], "object 0: invalid center_y -0.5"),
     ],
 )
 def test_jobs_file_errors(tmp_path: Path, document: object, expected: str) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from returns.result import Failure, Result, Success
 
-from cosmos.core.crop.jobs import AnyCropJob, CropJob, RectCropJob
+from cosmos.core.crop.jobs import AnyCropJob, CropJob, RectCropJob, check_placement
 from cosmos.core.errors import InvalidOption
 from cosmos.core.model.documents import CropRect
 
@@ -118,17 +118,10 @@ def _square(
         # Place the even square, so a view flush with an edge stays flush with it.
         warnings.append(f"size {size} is odd; using {size - 1} for 4:2:0 chroma")
         size -= 1
-    offsets = (job.offset_x, job.offset_y)
-    centres = (job.center_x, job.center_y)
-    if any(v is not None for v in offsets) and any(v is not None for v in centres):
-        return _invalid("offset_x", job.offset_x, "give offsets or centres, not both")
-    for field, value in (("offset_x", job.offset_x), ("offset_y", job.offset_y)):
-        if value is not None and not -1 <= value <= 1:
-            return _invalid(field, value, "expected a value from -1 (left/top) to 1 (right/bottom)")
-    for field, value in (("center_x", job.center_x), ("center_y", job.center_y)):
-        if value is not None and not 0 <= value <= 1:
-            return _invalid(field, value, "expected a fraction of the frame from 0 to 1")
-    if any(v is not None for v in centres):
+    placed = check_placement(job)
+    if isinstance(placed, Failure):
+        return placed
+    if job.center_x is not None or job.center_y is not None:
         cx = 0.5 if job.center_x is None else job.center_x
         cy = 0.5 if job.center_y is None else job.center_y
         return Success((frame_width * cx - size / 2, frame_height * cy - size / 2, float(size)))

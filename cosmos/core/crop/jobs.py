@@ -83,6 +83,31 @@ KNOWN_KEYS = (
 )
 
 
+def check_placement(job: CropJob) -> Result[None, InvalidOption]:
+    """Check the offsets and centres of a square job, which do not depend on the frame."""
+    offsets = (job.offset_x, job.offset_y)
+    centres = (job.center_x, job.center_y)
+    if any(v is not None for v in offsets) and any(v is not None for v in centres):
+        return _invalid_value("offset_x", job.offset_x, "give offsets or centres, not both")
+    for field, value in (("offset_x", job.offset_x), ("offset_y", job.offset_y)):
+        if value is not None and not -1 <= value <= 1:
+            return _invalid_value(
+                field, value, "expected a value from -1 (left/top) to 1 (right/bottom)"
+            )
+    for field, value in (("center_x", job.center_x), ("center_y", job.center_y)):
+        if value is not None and not 0 <= value <= 1:
+            return _invalid_value(field, value, "expected a fraction of the frame from 0 to 1")
+    return Success(None)
+
+
+def _invalid_value(field: str, value: object, expected: str) -> Failure[InvalidOption]:
+    return Failure(
+        InvalidOption(
+            field=field, value=repr(value), message=f"invalid {field} {value!r}; {expected}"
+        )
+    )
+
+
 def _invalid(position: int, key: str, value: object, expected: str) -> Failure[InvalidOption]:
     return Failure(
         InvalidOption(
@@ -166,7 +191,18 @@ def _square_jobs(position: int, item: Mapping[str, object]) -> Result[list[CropJ
         if isinstance(parsed, Failure):
             return parsed
         placement[key] = parsed.unwrap()
-    return Success([CropJob(size=size, start=start, end=end, **placement) for size in sizes])
+    jobs = [CropJob(size=size, start=start, end=end, **placement) for size in sizes]
+    placed = check_placement(jobs[0])
+    if isinstance(placed, Failure):
+        error = placed.failure()
+        return Failure(
+            InvalidOption(
+                field=error.field,
+                value=error.value,
+                message=f"jobs file object {position}: {error.message}",
+            )
+        )
+    return Success(jobs)
 
 
 def _rect_values(
