@@ -140,8 +140,34 @@ def _inline_job(
     trims: tuple[float | None, float | None],
 ) -> CropJob | RectCropJob:
     start, end = trims
+    square_flags = [
+        flag
+        for flag, value in (
+            ("--size", size),
+            ("--offset-x", placement.offset_x),
+            ("--offset-y", placement.offset_y),
+            ("--center-x", placement.center_x),
+            ("--center-y", placement.center_y),
+        )
+        if value is not None
+    ]
+    rect = (placement.x0, placement.y0, placement.width, placement.height)
+    rect_flags = [
+        flag
+        for flag, value in zip(("--x0", "--y0", "--width", "--height"), rect, strict=True)
+        if value is not None
+    ] + (["--px"] if placement.px else [])
+    if crop_mode == "rect" and square_flags:
+        raise UsageError(
+            f"{', '.join(square_flags)} place a square job, and --crop-mode rect takes --x0, "
+            "--y0, --width and --height; drop them or use --crop-mode square"
+        )
+    if crop_mode == "square" and rect_flags:
+        raise UsageError(
+            f"{', '.join(rect_flags)} describe a rect job; add --crop-mode rect, or use --size "
+            "with --offset-x/-y or --center-x/-y for a square"
+        )
     if crop_mode == "rect":
-        rect = (placement.x0, placement.y0, placement.width, placement.height)
         if any(value is None for value in rect):
             raise UsageError("--crop-mode rect needs --x0, --y0, --width and --height")
         x0, y0, w, h = (float(v) for v in rect if v is not None)
@@ -168,6 +194,11 @@ def _jobs(
 ) -> list[CropJob] | list[RectCropJob] | list[CropJob | RectCropJob]:
     """Read the jobs of --jobs-file, or build the one job of the inline flags."""
     if jobs_file is not None:
+        if placement.given() or any(v is not None for v in (size, *trims)):
+            raise UsageError(
+                "--jobs-file replaces the inline job flags (--size, placement and trims); "
+                "put those values in the jobs file, or drop --jobs-file"
+            )
         return parse_jobs_json(jobs_file)
     return [_inline_job(crop_mode, size=size, placement=placement, trims=trims)]
 

@@ -732,3 +732,23 @@ def test_jobs_file_typo_warns(marks: Path, tmp_path: Path, cli: CliRunner) -> No
     assert "key 'trim_strat' is not read, so it changes nothing" in result.stderr
     assert "did you mean 'trim_start'?" in result.stderr
     assert "job_name" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (("--crop-mode", "rect", "--x0", "0", "--y0", "0", "--width", "0.5", "--height", "0.5",
+          "--size", "100"), "--size place a square job"),
+        (("--x0", "0", "--width", "0.5"), "--x0, --width describe a rect job"),
+        (("--jobs-file", "jobs.json", "--size", "100"), "--jobs-file replaces the inline job"),
+    ],
+)  # fmt: skip
+def test_ignored_job_flags_exit_2(
+    marks: Path, tmp_path: Path, cli: CliRunner, flags: tuple[str, ...], expected: str
+) -> None:
+    (tmp_path / "jobs.json").write_text('{"targets": 100}', encoding="utf-8")
+    jobs_flags = tuple(str(tmp_path / f) if f == "jobs.json" else f for f in flags)
+    result = cli("crop", "run", "--input", marks, "--out-dir", tmp_path / "out", *jobs_flags)
+    assert result.code == 2
+    assert expected in result.stderr
+    assert not (tmp_path / "out").exists()
