@@ -18,6 +18,7 @@ from cosmos.core.errors import (
     not_a_file_message,
     outputs_exist_message,
 )
+from cosmos.core.names import temporary_name
 from cosmos.core.provenance.paths import SIDECAR_KINDS
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
     A crash leaves either the old file or the new one, never a partial file under ``path``.
     """
-    temporary = path.with_name(f".{path.name}.{random_token()}.partial")
+    temporary = path.with_name(temporary_name(path.name, random_token()))
     try:
         with temporary.open("wb") as stream:
             stream.write(data)
@@ -220,3 +221,24 @@ def other_stage_artifact(
                     )
                 )
     return Success(None)
+
+
+def name_limit(folder: Path) -> int | None:
+    """Return the maximum length in bytes of a file name in ``folder``, or ``None`` when the
+    system does not report one.
+
+    A folder that does not exist yet gets the limit of its nearest existing parent, where it
+    will be created.
+    """
+    existing = folder
+    # Path.is_dir raises for a path whose own name is too long, but os.path.isdir returns False.
+    while not os.path.isdir(existing) and existing.parent != existing:  # noqa: PTH112
+        existing = existing.parent
+    pathconf = getattr(os, "pathconf", None)
+    if pathconf is None:
+        return None
+    try:
+        limit = pathconf(existing, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return None
+    return limit if isinstance(limit, int) and limit > 0 else None

@@ -22,12 +22,12 @@ from cosmos.core.errors import (
     stderr_tail,
 )
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
-from cosmos.core.ingest.adapter import ClipSource, FolderListing
+from cosmos.core.ingest.adapter import ClipSource, Finding, FolderListing
 from cosmos.core.ingest.cosm.manifest import ManifestClip
 from cosmos.core.ingest.detect import choose_adapter, select_clips
 from cosmos.core.ingest.generic import GenericMediaAdapter
 from cosmos.core.ingest.options import IngestOptions, ResolvedIngest, resolve_ingest_options
-from cosmos.core.ingest.plan import ClipPlan, clip_output_paths
+from cosmos.core.ingest.plan import ClipPlan, clip_file_names, clip_output_paths
 from cosmos.core.media_checks import check_output_length
 from cosmos.core.model.documents import (
     INTERRUPTED_REASON,
@@ -36,6 +36,7 @@ from cosmos.core.model.documents import (
     IngestRunDocument,
     encode_document,
 )
+from cosmos.core.names import TooLong, check_name_lengths, find_too_long, too_long_message
 from cosmos.core.provenance.ids import make_run_id
 from cosmos.core.provenance.ingest_documents import (
     DryRunClip,
@@ -52,7 +53,11 @@ from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc
 from cosmos.shell.ffmpeg_log import CommandLog
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.ingest_cosm import load_manifest, prepare_cosm_clips
-from cosmos.shell.ingest_prepare import PreparedClip, choose_hw_decode, prepare_generic_clip
+from cosmos.shell.ingest_prepare import (
+    PreparedClip,
+    choose_hw_decode,
+    prepare_generic_clip,
+)
 from cosmos.shell.probe import probe_media
 
 logger = logging.getLogger("cosmos.ingest")
@@ -288,6 +293,49 @@ def _check_outputs_spare_inputs(
     return Success(None)
 
 
+def _names_too_long(
+    generic_clips: list[ClipSource],
+    cosm_clips: list[ManifestClip],
+    manifest: Path | None,
+    output_dir: Path,
+) -> dict[str, TooLong]:
+    """Map each clip with a file name longer than the output folder takes to its longest name."""
+    limit = fs.name_limit(output_dir)
+    if limit is None:
+        return {}
+    named = [(clip.name, f"input {clip.inputs[0]}", False) for clip in generic_clips]
+    named += [(clip.name, f"manifest {manifest}", True) for clip in cosm_clips]
+    found: dict[str, TooLong] = {}
+    for name, source, concat in named:
+        names = clip_file_names(name, concat=concat)
+        problem = find_too_long(source, name, "its clip name", names, limit)
+        if problem is not None:
+            found[name] = problem
+    return found
+
+
+def _rename(adapter_name: str) -> str:
+    if adapter_name == "cosm":
+        return "the clip (Name in the manifest)"
+    return "the input file"
+
+
+def _block_too_long(
+    prepared: PreparedClip, too_long: dict[str, TooLong], output_dir: Path, adapter_name: str
+) -> PreparedClip:
+    problem = too_long.get(prepared.clip.name)
+    if problem is None:
+        return prepared
+    finding = Finding(
+        clip=prepared.clip.name,
+        code="name-too-long",
+        message=f"{too_long_message(problem, str(output_dir), _rename(adapter_name))}; the real "
+        "run stops before any work",
+        blocking=True,
+    )
+    return replace(prepared, findings=(*prepared.findings, finding), plan=None, choice=None)
+
+
 def _select_generic_clips(
     listing: FolderListing, options: ResolvedIngest
 ) -> Result[list[ClipSource], InvalidInput]:
@@ -356,6 +404,14 @@ def run_ingest(
     spared = _check_outputs_spare_inputs(generic_clips, output_dir)
     if isinstance(spared, Failure):
         return spared
+    too_long = _names_too_long(generic_clips, cosm_clips, manifest, output_dir)
+    if not options.dry_run:
+        # Checked before any probe or encode, so no clip is made by a run that cannot finish.
+        fitting = check_name_lengths(
+            list(too_long.values()), str(output_dir), _rename(adapter_name)
+        )
+        if isinstance(fitting, Failure):
+            return fitting
 
     tool = resolve_ffmpeg_and_ffprobe()
     if isinstance(tool, Failure):
@@ -396,6 +452,8 @@ def run_ingest(
         if isinstance(result, Failure):
             return result
         prepared.append(result.unwrap())
+    # A dry run shows each such clip as skipped, with the reason, and writes its plan.
+    prepared = [_block_too_long(p, too_long, output_dir, adapter_name) for p in prepared]
     existing = fs.check_existing_outputs(
         (path for p in prepared if p.plan for path in (p.plan.paths.media, p.plan.paths.sidecar)),
         force=options.force,

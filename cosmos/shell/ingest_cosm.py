@@ -27,7 +27,7 @@ from cosmos.core.ingest.cosm.manifest import ManifestClip, parse_manifest
 from cosmos.core.ingest.cosm.plan import build_cosm_clip_plan
 from cosmos.core.ingest.detect import manifest_names, select_clips
 from cosmos.core.ingest.options import ResolvedIngest
-from cosmos.core.ingest.plan import ClipPlan, clip_output_paths
+from cosmos.core.ingest.plan import ClipPlan, clip_output_paths, concat_list_name
 from cosmos.core.model.media import MediaFacts
 from cosmos.shell import fs
 from cosmos.shell.binaries import ResolvedTool
@@ -175,7 +175,7 @@ def prepare_cosm_clips(
             continue
 
         paths = clip_output_paths(output_dir, clip.name, fs.random_token())
-        concat_path = output_dir / f"{clip.name}.mp4.concat.txt"
+        concat_path = output_dir / concat_list_name(clip.name)
         concat_text = render_concat_list(chunks)
         width, height = options.width - options.width % 2, options.height - options.height % 2
         chosen = select_encoder(ffmpeg.path, candidates, width, height, "yuv420p")

@@ -23,6 +23,7 @@ from cosmos.core.errors import (
     ToolUnavailable,
     stderr_tail,
 )
+from cosmos.core.ffmpeg.paths import command_path, log_path
 from cosmos.core.ffmpeg.progress import ProgressBlock, progress_line_handler
 from cosmos.core.media_checks import check_output_length
 from cosmos.core.model.documents import (
@@ -32,6 +33,13 @@ from cosmos.core.model.documents import (
     OptimizeOutcome,
 )
 from cosmos.core.model.media import MediaFacts
+from cosmos.core.names import (
+    TooLong,
+    check_name_lengths,
+    find_too_long,
+    temporary_name,
+    with_temporaries,
+)
 from cosmos.core.optimize.options import OptimizeOptions, ResolvedOptimize, resolve_optimize_options
 from cosmos.core.optimize.plan import (
     OptimizePlan,
@@ -41,6 +49,7 @@ from cosmos.core.optimize.plan import (
     with_faststart_pass,
 )
 from cosmos.core.provenance.ids import make_run_id
+from cosmos.core.provenance.paths import SIDECAR_KINDS
 from cosmos.shell import fs
 from cosmos.shell.binaries import ResolvedTool, resolve_ffmpeg_and_ffprobe
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
@@ -204,6 +213,26 @@ def _check_inputs(videos: list[Path]) -> Result[list[Path], InvalidInput]:
     return Success(sources)
 
 
+def _check_name_lengths(
+    sources: list[Path], outputs: list[Path], output_dir: Path
+) -> Result[None, InvalidInput]:
+    """Reject, before any work, an input whose output, temporary, sidecar, cmd.txt or log.txt
+    name would be longer than the output folder takes."""
+    limit = fs.name_limit(output_dir)
+    if limit is None:
+        return Success(None)
+    sidecar = next(suffix for suffix, kind in SIDECAR_KINDS.items() if kind == "optimized")
+    problems: list[TooLong] = []
+    for source, output in zip(sources, outputs, strict=True):
+        written = [command_path(output).name, log_path(output).name, output.name + sidecar]
+        names = (output.name, temporary_name(output.name), *with_temporaries(written))
+        label = "its name without the extension"
+        problem = find_too_long(f"input {source}", source.stem, label, names, limit)
+        if problem is not None:
+            problems.append(problem)
+    return check_name_lengths(problems, str(output_dir), "the input file")
+
+
 def run_optimize(
     videos: list[Path],
     out_dir: Path,
@@ -231,6 +260,9 @@ def run_optimize(
     if isinstance(named, Failure):
         return named
     outputs = named.unwrap()
+    fitting = _check_name_lengths(sources, outputs, output_dir)
+    if isinstance(fitting, Failure):
+        return fitting
     foreign = fs.other_stage_artifact(
         outputs,
         "optimized",

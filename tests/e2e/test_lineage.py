@@ -268,6 +268,7 @@ def test_index_write_keeps_other_files(
     assert cli("lineage", "build", pipeline["out"] / "views", "-o", index).code == 0
     assert json.loads(index.read_text(encoding="utf-8"))["node_count"] == 1
 
+
 def test_query_reports_index_warnings(
     pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner
 ) -> None:

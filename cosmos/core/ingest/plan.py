@@ -21,6 +21,7 @@ from cosmos.core.ingest.adapter import ClipSource
 from cosmos.core.ingest.geometry import display_size, fit_inside
 from cosmos.core.ingest.options import ResolvedIngest
 from cosmos.core.model.media import MediaFacts
+from cosmos.core.names import TOKEN_LENGTH, temporary_name, with_temporaries
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +40,29 @@ def clip_output_paths(output_dir: Path, clip_name: str, token: str) -> OutputPat
     media = output_dir / f"{clip_name}.mp4"
     return OutputPaths(
         media=media,
-        temporary=output_dir / f".{clip_name}.mp4.{token}.partial",
+        temporary=output_dir / temporary_name(media.name, token),
         cmd=output_dir / f"{clip_name}.mp4.cmd.txt",
         log=output_dir / f"{clip_name}.mp4.log.txt",
         sidecar=output_dir / f"{clip_name}.mp4.cosmos_clip.v1.json",
     )
+
+
+def concat_list_name(clip_name: str) -> str:
+    """Name the concat list of a COSM clip, written beside the clip."""
+    return f"{clip_name}.mp4.concat.txt"
+
+
+def clip_file_names(clip_name: str, *, concat: bool) -> tuple[str, ...]:
+    """Return every name a run creates in the output folder for clip ``clip_name``.
+
+    FFmpeg writes the clip under its temporary name, and the command, log, sidecar and concat
+    list are each written under a temporary name of their own and renamed.
+    """
+    paths = clip_output_paths(Path(), clip_name, "0" * TOKEN_LENGTH)
+    written = [paths.cmd.name, paths.log.name, paths.sidecar.name]
+    if concat:
+        written.append(concat_list_name(clip_name))
+    return (paths.media.name, paths.temporary.name, *with_temporaries(written))
 
 
 @dataclass(frozen=True, slots=True)

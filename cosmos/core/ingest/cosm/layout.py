@@ -135,6 +135,38 @@ def _folder_problem(state: FolderState, fps: int) -> str | None:
     return None
 
 
+# The number of missing folders a message names. It only counts the others.
+MISSING_NAMED = 3
+
+
+def missing_folders_message(
+    clip_name: str, missing: Sequence[int], folder_count: int, allow_partial: bool
+) -> str:
+    """Describe the missing second folders of a clip in one line of bounded length.
+
+    One missing folder is named. More are counted, with their range and the first
+    ``MISSING_NAMED`` of them, so a clip whose ``OutIdx`` runs hours past the recording gives
+    a short message, not one entry per second.
+    """
+    if len(missing) == 1:
+        return f"clip {clip_name}: folder {second_folder(missing[0])} is missing"
+    named = ", ".join(second_folder(second) for second in missing[:MISSING_NAMED])
+    rest = len(missing) - MISSING_NAMED
+    if rest > 0:
+        named += f" and {rest} more"
+    message = (
+        f"clip {clip_name}: {len(missing)} of its {folder_count} folders are missing, from "
+        f"{second_folder(missing[0])} to {second_folder(missing[-1])} ({named})"
+    )
+    if allow_partial:
+        return message
+    return (
+        f"{message}; check the clip's InIdx and OutIdx against the recording, or pass "
+        "allow_partial=True (CLI: --allow-partial) to encode the frames of the folders that can "
+        "be read"
+    )
+
+
 def plan_layout(
     clip: ManifestClip,
     fps: int,
@@ -144,7 +176,8 @@ def plan_layout(
 ) -> ClipLayout:
     """Check a clip's folders and compute the trim over the folders that can be read.
 
-    Missing or damaged folders are findings with their positions. They block the clip unless
+    Damaged folders are findings with their positions, and the missing ones are one finding
+    that counts them (:func:`missing_folders_message`). They block the clip unless
     ``allow_partial`` is set; then their frames are left out and the rest is encoded.
     """
     out_index = effective_out_index(clip, fps, window_seconds)
@@ -166,11 +199,19 @@ def plan_layout(
         )
 
     usable: list[int] = []
+    missing: list[int] = []
+    # Where the one finding for every missing folder goes, to keep the findings in time order.
+    missing_at: int | None = None
     for second in seconds:
         state = by_second.get(second, FolderState(second, False, None, ()))
         problem = _folder_problem(state, fps)
         if problem is None:
             usable.append(second)
+            continue
+        if not state.exists:
+            if missing_at is None:
+                missing_at = len(findings)
+            missing.append(second)
             continue
         findings.append(
             Finding(
@@ -179,6 +220,16 @@ def plan_layout(
                 message=f"clip {clip.name}: folder {second_folder(second)} {problem}",
                 blocking=not allow_partial,
             )
+        )
+    if missing_at is not None:
+        findings.insert(
+            missing_at,
+            Finding(
+                clip=clip.name,
+                code="folder-unusable",
+                message=missing_folders_message(clip.name, missing, len(seconds), allow_partial),
+                blocking=not allow_partial,
+            ),
         )
 
     usable_frames = 0

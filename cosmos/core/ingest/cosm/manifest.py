@@ -2,7 +2,9 @@
 
 The manifest is untrusted input. The parser rejects any document type declaration, so entity
 definitions (billion-laughs expansion) and external entities are never read or expanded. A
-malformed clip element is an error that names the clip and its line; it is never dropped.
+malformed clip element is an error that names the clip and its line; it is never dropped. A clip
+name becomes the start of its output file names, so a name that could leave the output folder
+(``../x``, ``a/b``) or hide a file (``.x``) is an error too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from returns.result import Failure, Result, Success
 
 from cosmos.core.errors import InvalidInput
+from cosmos.core.names import CLIP_NAME_RULE, clip_name_problem
 
 ROOT_TAG = "Clip_Manifest"
 _POS = re.compile(r"^\s*(\d+)H/(\d+)M/(\d+(?:\.\d+)?)S/?\s*$")
@@ -70,6 +73,9 @@ def _parse_clip(
     if not name:
         return _invalid(source, f"{where} has no Name attribute; every clip needs a name")
     where = f"clip {name!r} (<{tag}> on line {line})"
+    problem = clip_name_problem(name)
+    if problem is not None:
+        return _invalid(source, f"{where} has a Name that {problem}; {CLIP_NAME_RULE}")
     numbers: dict[str, int] = {}
     for key in ("InIdx", "OutIdx"):
         raw = attributes.get(key)
