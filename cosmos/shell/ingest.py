@@ -454,6 +454,13 @@ def run_ingest(
         prepared.append(result.unwrap())
     # A dry run shows each such clip as skipped, with the reason, and writes its plan.
     prepared = [_block_too_long(p, too_long, output_dir, adapter_name) for p in prepared]
+    foreign = fs.other_stage_artifact(
+        (p.plan.paths.media for p in prepared if p.plan),
+        "clip",
+        remedy="choose another output folder",
+    )
+    if isinstance(foreign, Failure):
+        return foreign
     existing = fs.check_existing_outputs(
         (path for p in prepared if p.plan for path in (p.plan.paths.media, p.plan.paths.sidecar)),
         force=options.force,

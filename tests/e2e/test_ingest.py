@@ -19,6 +19,7 @@ from cosmos.core.model.documents import (
 )
 from cosmos.sdk.errors import OutputExistsError
 from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest, ingest_run
+from cosmos.sdk.optimize import OptimizeOptions, optimize
 from cosmos.sdk.video import probe_video
 from cosmos.shell.binaries import resolve_tool
 from tests.helpers import media_files, partial_files, scrub_document
@@ -312,6 +313,19 @@ def test_existing_clip_kept_without_force(media: MediaCache, tmp_path: Path) -> 
     assert replaced == clip
     assert probe_streams(clip)[0].width == 96
     assert _sidecar(clip).output.sha256 == _sha256(clip) != before[0]
+
+
+def test_clip_never_replaces_optimized(media: MediaCache, tmp_path: Path) -> None:
+    source = media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "in", "a.mp4")
+    (optimized,) = optimize([source], tmp_path / "out", options=OptimizeOptions(suffix=""))
+    before = _sha256(optimized)
+    with pytest.raises(
+        ValueError, match="is an optimized with its own optimized sidecar"
+    ) as raised:
+        ingest(tmp_path / "in", tmp_path / "out", options=IngestOptions(force=True))
+    assert "even with force" in str(raised.value)
+    assert _sha256(optimized) == before
+    assert not optimized.with_name("a.mp4.cosmos_clip.v1.json").exists()
 
 
 def test_dry_run_warns_of_existing_clip(
