@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import signal
@@ -19,6 +20,7 @@ from cosmos.cli.output import (
     EXIT_INTERRUPTED,
     EXIT_INVALID_INPUT,
     EXIT_OK,
+    EXIT_PROCESSING,
     EXIT_USAGE,
     cli_wording,
     exit_code_for,
@@ -93,6 +95,11 @@ def _configure_logging(verbose: bool) -> None:
     logger.handlers = [handler]
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
+
+
+# File-system errors that fail the work rather than point at a bad input: no space left, quota
+# exceeded, an I/O error of the device.
+_WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO})
 
 
 class _Terminated(KeyboardInterrupt):
@@ -186,5 +193,6 @@ def _run(tokens: list[str], verbose: bool) -> int:
             f"{error.strerror or error}{where}; check the path, its permissions and the free "
             "space (--verbose shows where it happened)"
         )
-        return EXIT_INVALID_INPUT
+        # A full disk or a failing device stops the work itself, so the input is not to blame.
+        return EXIT_PROCESSING if error.errno in _WRITE_FAILURES else EXIT_INVALID_INPUT
     return result if isinstance(result, int) else 0

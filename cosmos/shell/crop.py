@@ -465,21 +465,30 @@ def _crop_one(
         complete = _check_length(item, checked.unwrap())
         if isinstance(complete, Failure):
             return _summary(item, "failed", None, None, complete.failure().message)
-        plan.temporary.replace(plan.output)
+        # The sidecar is written before the view is renamed into place, so a failed write (a
+        # full disk) leaves an earlier view and sidecar as they were, and never a view
+        # without its sidecar.
+        sidecar = _view_sidecar(plan.output)
+        document = _view_document(
+            item,
+            run_id=run_id,
+            env=env,
+            output_sha=output_sha,
+            source_sha=source_hashes[plan.source].result(),
+            output_facts=checked.unwrap(),
+            profile=profile,
+        )
+        try:
+            fs.atomic_write_bytes(sidecar, encode_document(document))
+            plan.temporary.replace(plan.output)
+        except OSError as error:
+            reason = (
+                f"cannot write {error.filename or sidecar}: {error.strerror or error}; check the "
+                f"free space and permissions of {plan.output.parent}"
+            )
+            return _summary(item, "failed", None, None, reason)
     finally:
         fs.remove_quietly(plan.temporary)
-
-    sidecar = _view_sidecar(plan.output)
-    document = _view_document(
-        item,
-        run_id=run_id,
-        env=env,
-        output_sha=output_sha,
-        source_sha=source_hashes[plan.source].result(),
-        output_facts=checked.unwrap(),
-        profile=profile,
-    )
-    fs.atomic_write_bytes(sidecar, encode_document(document))
     return _summary(item, "produced", output_sha, sidecar, None)
 
 
@@ -518,7 +527,8 @@ def _view_document(
             path=str(plan.output),
             relpath=relative_path(plan.output.resolve(), folder),
             sha256=output_sha,
-            bytes=plan.output.stat().st_size,
+            # Called before the rename, so the bytes are counted on the temporary file.
+            bytes=plan.temporary.stat().st_size,
         ),
         video=video_facts(output_facts),
         crop=ViewCrop(

@@ -232,31 +232,42 @@ def _encode_clip(
         )
         if isinstance(complete, Failure):
             return _failed(replace(prepared, plan=plan), complete.failure().message), None
-        plan.paths.temporary.replace(plan.paths.media)
+        # The sidecar is written before the clip is renamed into place, so a failed write (a
+        # full disk) leaves the earlier clip and sidecar, if any, as they were, and never a
+        # finished-looking clip without its sidecar.
+        output_sha = sha256_file(plan.paths.temporary)
+        source = plan.source_file or plan.clip.inputs[0]
+        produced = ProducedClip(
+            plan=plan,
+            choice=choice,
+            source_facts=prepared.facts,
+            source_sha256=sha256_file(source),
+            source_bytes=source.stat().st_size,
+            output_sha256=output_sha,
+            output_bytes=plan.paths.temporary.stat().st_size,
+            output_facts=output_facts,
+        )
+        document = build_clip_document(
+            produced,
+            run_id=run_id,
+            adapter=adapter_name,
+            profile_name=options.profile.name if options.profile else None,
+            env=env,
+        )
+        try:
+            fs.atomic_write_bytes(plan.paths.sidecar, encode_document(document))
+            plan.paths.temporary.replace(plan.paths.media)
+        except OSError as error:
+            return _failed(
+                replace(prepared, plan=plan),
+                f"cannot write {error.filename or plan.paths.sidecar}: "
+                f"{error.strerror or error}; check the free space and permissions of "
+                f"{plan.paths.media.parent}",
+            ), None
     finally:
         if plan is not None:
             fs.remove_quietly(plan.paths.temporary)
 
-    output_sha = sha256_file(plan.paths.media)
-    source = plan.source_file or plan.clip.inputs[0]
-    produced = ProducedClip(
-        plan=plan,
-        choice=choice,
-        source_facts=prepared.facts,
-        source_sha256=sha256_file(source),
-        source_bytes=source.stat().st_size,
-        output_sha256=output_sha,
-        output_bytes=plan.paths.media.stat().st_size,
-        output_facts=output_facts,
-    )
-    document = build_clip_document(
-        produced,
-        run_id=run_id,
-        adapter=adapter_name,
-        profile_name=options.profile.name if options.profile else None,
-        env=env,
-    )
-    fs.atomic_write_bytes(plan.paths.sidecar, encode_document(document))
     outcome = ClipOutcome(
         name=plan.clip.name,
         status="produced",

@@ -524,30 +524,40 @@ def _optimize_one(
                         reason = complete.failure().message
                     else:
                         output_facts = checked.unwrap()
-                        plan.temporary.replace(plan.output)
+            source_sha = source_hash.result()
+            clip_id = source_clip_id.result()
+
+            from cosmos.shell import optimize_records as records
+
+            record = records.input_record(plan.source, source_sha, item.facts)
+            if output_facts is None:
+                return records.failed_outcome(plan, reason), record
+            produced = records.OptimizedFile(
+                plan=plan,
+                choice=item.choice,
+                source_facts=item.facts,
+                source_sha256=source_sha,
+                source_bytes=source_bytes,
+                source_clip_id=clip_id,
+                output_sha256=output_sha,
+                output_bytes=plan.temporary.stat().st_size,
+                output_facts=output_facts,
+            )
+            # The sidecar is written before the output is renamed into place, so a failed
+            # write (a full disk) leaves an earlier output and sidecar as they were.
+            try:
+                outcome = records.write_sidecar(produced, run_id=run_id, options=settings, env=env)
+                plan.temporary.replace(plan.output)
+            except OSError as error:
+                sidecar = plan.output.with_name(plan.output.name + records.SIDECAR_SUFFIX)
+                reason = (
+                    f"cannot write {error.filename or sidecar}: {error.strerror or error}; "
+                    f"check the free space and permissions of {plan.output.parent}"
+                )
+                return records.failed_outcome(plan, reason), record
+            return outcome, record
         finally:
             fs.remove_quietly(plan.temporary)
-        source_sha = source_hash.result()
-        clip_id = source_clip_id.result()
-
-    from cosmos.shell import optimize_records as records
-
-    record = records.input_record(plan.source, source_sha, item.facts)
-    if output_facts is None:
-        return records.failed_outcome(plan, reason), record
-    produced = records.OptimizedFile(
-        plan=plan,
-        choice=item.choice,
-        source_facts=item.facts,
-        source_sha256=source_sha,
-        source_bytes=source_bytes,
-        source_clip_id=clip_id,
-        output_sha256=output_sha,
-        output_bytes=plan.output.stat().st_size,
-        output_facts=output_facts,
-    )
-    outcome = records.write_sidecar(produced, run_id=run_id, options=settings, env=env)
-    return outcome, record
 
 
 def _existing_files(plan: OptimizePlan) -> frozenset[Path]:

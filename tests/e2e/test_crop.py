@@ -3,8 +3,10 @@ never collide, curated views run as one crop run."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -19,6 +21,7 @@ from cosmos.crop.jobs import parse_jobs_json
 from cosmos.sdk.crop import CropJob, RectCropJob, crop, crop_pairs
 from cosmos.sdk.errors import OutputExistsError
 from cosmos.sdk.video import extract_frames_at_indices, probe_video
+from cosmos.shell import fs
 from tests.helpers import CliRunner, ffmpeg_failing_encodes
 from tests.media import FFMPEG, write_truncated_mp4
 
@@ -752,3 +755,29 @@ def test_ignored_job_flags_exit_2(
     assert result.code == 2
     assert expected in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_full_disk_keeps_earlier_view(
+    marks: Path, counter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (view,) = crop([marks], [CropJob(size=100)], tmp_path)
+    sidecar = view.with_name(view.name + ".cosmos_view.v1.json")
+    before = (_sha256(view), _sha256(sidecar))
+
+    # Inject the failure a full disk gives when the sidecar is written.
+    write = fs.atomic_write_bytes
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if path.name.endswith(".cosmos_view.v1.json"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        write(path, data)
+
+    monkeypatch.setattr(fs, "atomic_write_bytes", full_disk)
+    result = crop_pairs([(counter, CropJob(size=100))], tmp_path, ffmpeg_opts={"force": True})
+
+    (job,) = result.jobs
+    assert job.status == "failed"
+    assert job.reason is not None
+    assert f"cannot write {sidecar}: No space left on device" in job.reason
+    assert (_sha256(view), _sha256(sidecar)) == before
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")] == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +23,9 @@ from cosmos.sdk.errors import OutputExistsError
 from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest, ingest_run
 from cosmos.sdk.optimize import OptimizeOptions, optimize
 from cosmos.sdk.video import probe_video
+from cosmos.shell import fs
 from cosmos.shell.binaries import resolve_tool
-from tests.helpers import media_files, partial_files, scrub_document
+from tests.helpers import CliRunner, media_files, partial_files, scrub_document
 from tests.media import GeneratedClip, MediaCache, probe_streams, top_level_boxes
 
 pytestmark = pytest.mark.slow
@@ -326,6 +329,53 @@ def test_clip_never_replaces_optimized(media: MediaCache, tmp_path: Path) -> Non
     assert "even with force" in str(raised.value)
     assert _sha256(optimized) == before
     assert not optimized.with_name("a.mp4.cosmos_clip.v1.json").exists()
+
+
+def test_full_disk_keeps_earlier_clip(
+    media: MediaCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "first", "a.mp4")
+    media.copy(GeneratedClip(96, 64, seconds=0.5), tmp_path / "second", "a.mp4")
+    (clip,) = ingest(tmp_path / "first", tmp_path / "out")
+    sidecar = clip.with_name(clip.name + ".cosmos_clip.v1.json")
+    before = (_sha256(clip), _sha256(sidecar))
+
+    # Inject the failure a full disk gives when the clip sidecar is written.
+    write = fs.atomic_write_bytes
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if path.name.endswith(".cosmos_clip.v1.json"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        write(path, data)
+
+    monkeypatch.setattr(fs, "atomic_write_bytes", full_disk)
+    result = ingest_run(tmp_path / "second", tmp_path / "out", options=IngestOptions(force=True))
+
+    (outcome,) = result.outcomes
+    assert outcome.status == "failed"
+    assert outcome.reason is not None
+    assert f"cannot write {sidecar}: No space left on device" in outcome.reason
+    assert (_sha256(clip), _sha256(sidecar)) == before
+    assert partial_files(tmp_path / "out") == []
+    assert _run_document(tmp_path / "out").clips[0].status == "failed"
+
+
+def test_full_disk_run_document_exit_5(
+    media: MediaCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRunner
+) -> None:
+    media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "in", "a.mp4")
+    write = fs.atomic_write_bytes
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if "ingest_run" in path.name:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        write(path, data)
+
+    monkeypatch.setattr(fs, "atomic_write_bytes", full_disk)
+    result = cli("ingest", "run", "--input-dir", tmp_path / "in", "--output-dir", tmp_path / "out")
+    assert result.code == 5
+    assert "error: No space left on device (" in result.stderr
+    assert "cosmos_ingest_run.v1.json" in result.stderr
 
 
 def test_dry_run_warns_of_existing_clip(

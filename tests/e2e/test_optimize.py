@@ -3,7 +3,9 @@ checked before any work, encoder fallback is recorded."""
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import re
 import shlex
 import subprocess
@@ -17,6 +19,7 @@ from cosmos.sdk.errors import OutputExistsError, ToolNotFoundError
 from cosmos.sdk.optimize import OptimizeOptions, optimize, optimize_run
 from cosmos.sdk.provenance import sha256_file
 from cosmos.sdk.video import probe_video
+from cosmos.shell import fs
 from cosmos.shell import optimize as optimize_shell
 from tests.helpers import CliRunner, ffmpeg_failing_encodes
 from tests.media import FFMPEG, probe_streams, top_level_boxes, write_truncated_mp4
@@ -451,3 +454,30 @@ def test_never_replaces_a_clip(sources: dict[str, Path], tmp_path: Path, cli: Cl
     assert result.code == 3
     assert f"output {clip} is a clip with its own clip sidecar" in result.stderr
     assert clip.read_bytes() == b"clip bytes"
+
+
+def test_full_disk_keeps_earlier_output(
+    sources: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (output,) = optimize([sources["fast"]], tmp_path)
+    sidecar = output.with_name(output.name + ".cosmos_optimized.v1.json")
+    before = (sha256_file(output), sha256_file(sidecar))
+
+    # Inject the failure a full disk gives when the sidecar is written.
+    write = fs.atomic_write_bytes
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if path.name.endswith(".cosmos_optimized.v1.json"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        write(path, data)
+
+    monkeypatch.setattr(fs, "atomic_write_bytes", full_disk)
+    options = OptimizeOptions(force=True, mode="transcode", crf=35)
+    result = optimize_run([sources["fast"]], tmp_path, options=options)
+
+    (outcome,) = result.outcomes
+    assert outcome.status == "failed"
+    assert outcome.reason is not None
+    assert f"cannot write {sidecar}: No space left on device" in outcome.reason
+    assert (sha256_file(output), sha256_file(sidecar)) == before
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")] == []
