@@ -12,6 +12,7 @@ from cosmos.cli.crop import report as report_crop
 from cosmos.cli.ingest import exit_status as ingest_exit_status
 from cosmos.cli.ingest import report as report_ingest
 from cosmos.cli.output import (
+    EXIT_INVALID_INPUT,
     EXIT_OK,
     EXIT_PROCESSING,
     JsonFlag,
@@ -150,6 +151,15 @@ def process(
             report_ingest(ingested, mode)
             if mode == "human":
                 print(f"process plan: {plan_path}")
+        planned_clips = {str(path) for path in clips}
+        collision = next((view for view in stage.views if view.output in planned_clips), None)
+        if collision is not None:
+            # The real run would stop here after making every clip.
+            print_error(
+                f"crop stage: view {collision.output} would replace the clip of the same name; "
+                "give the job another view_id, or rename the recording"
+            )
+            return EXIT_INVALID_INPUT
         return ingest_exit_status(ingested)
 
     status = ingest_exit_status(ingested)

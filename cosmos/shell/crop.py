@@ -182,11 +182,17 @@ def _check_existing_outputs(
     sources = {item.pair.source.resolve() for item in planned}
     for item in planned:
         if item.plan.output.resolve() in sources:
+            job = item.pair.job
+            remedy = (
+                "give the job another view_id, or choose another output folder"
+                if not isinstance(job, CropJob) and job.view_id
+                else "choose another output folder"
+            )
             return Failure(
                 InvalidInput(
                     value=str(item.plan.output),
                     message=f"output {item.plan.output} would replace the input of the same "
-                    "name; choose another output folder",
+                    f"name; {remedy}",
                 )
             )
     foreign = fs.other_stage_artifact(

@@ -146,3 +146,27 @@ def test_crop_stage_conflict_reports_clips(
     assert result.stdout.startswith("produced\tgamma\t")
     assert "error: crop stage: output(s) already exist" in result.stderr
     assert (out / "gamma.mp4.cosmos_clip.v1.json").is_file()
+
+
+def test_dry_run_finds_view_clip_collision(
+    media: MediaCache, tmp_path: Path, cli: CliRunner
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    media.copy(GeneratedClip(320, 240), folder, "a.mp4")
+    media.copy(GeneratedClip(256, 144), folder, "a_left.mp4")
+    jobs = tmp_path / "jobs.json"
+    jobs.write_text(
+        json.dumps([{"crop_mode": "rect", "crop_norm": [0, 0, 0.5, 0.5], "view_id": "left"}]),
+        encoding="utf-8",
+    )
+    args = ("process", folder, tmp_path / "out", "--post-process", "--crop-config", jobs)
+
+    planned = cli(*args, "--dry-run")
+    assert planned.code == 3
+    assert "a_left.mp4 would replace the clip of the same name" in planned.stderr
+    assert "give the job another view_id" in planned.stderr
+
+    real = cli(*args)
+    assert real.code == 3
+    assert "give the job another view_id, or choose another output folder" in real.stderr
