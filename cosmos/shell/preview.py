@@ -241,7 +241,13 @@ def run_preview(
         new_bundle = not plan.bundle_dir.exists()
         plan.bundle_dir.mkdir(parents=True, exist_ok=True)
         if not render.dry_run:
-            rendered = _render_clip(plan, source_path, ffmpeg.path)
+            try:
+                rendered = _render_clip(plan, source_path, ffmpeg.path)
+            except BaseException:
+                # Ctrl-C or SIGTERM mid-render: clean up as for a failed render, then stop.
+                if new_bundle:
+                    shutil.rmtree(plan.bundle_dir, ignore_errors=True)
+                raise
             if isinstance(rendered, Failure):
                 # A bundle this run started contains only part of the clip's images and no plan,
                 # so it is removed rather than left to look like a finished preview.

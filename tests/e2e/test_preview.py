@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -22,6 +23,7 @@ from cosmos.sdk.crop import CropJob, RectCropJob, crop_run
 from cosmos.sdk.preview import PreviewRunResult, RenderOptions, preview, preview_curated_views
 from cosmos.sdk.provenance import sha256_file
 from cosmos.sdk.video import extract_frames_at_indices
+from cosmos.shell import preview as preview_shell
 from tests.helpers import CliRunner, partial_files
 from tests.media import FFMPEG
 
@@ -491,6 +493,26 @@ def test_failed_render_leaves_no_bundle(
 
     assert [path.name for path in out.iterdir() if path.is_dir()] == []
 
+
+def test_interrupted_render_leaves_no_bundle(
+    marks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stop the run as Ctrl-C would, after the frames and the first image are written.
+    render = preview_shell._render_image
+    calls: list[object] = []
+
+    def interrupted(*args: Any) -> Any:
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(args)
+        return render(*args)
+
+    monkeypatch.setattr(preview_shell, "_render_image", interrupted)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        preview([marks], [CropJob(size=100)], out, options=_options())
+    assert calls
+    assert [path.name for path in out.iterdir() if path.is_dir()] == []
 
 def test_empty_input_is_invalid(tmp_path: Path) -> None:
     empty = tmp_path / "empty.mp4"
