@@ -113,6 +113,10 @@ def _missing_document_message(path: Path, kind: str) -> str:
     file Cosmos did not produce."""
     if not path.exists():
         return f"{path} does not exist; check the path"
+    if path.is_dir():
+        return f"{path} is a folder; pass a media file Cosmos produced"
+    if any(path.name.endswith(suffix) for suffix in _SIDECAR_SUFFIXES.values()):
+        return f"{path} is a sidecar; pass the media file beside it"
     for other, suffix in _SIDECAR_SUFFIXES.items():
         if other != kind and path.with_name(path.name + suffix).is_file():
             return (
@@ -229,6 +233,13 @@ def views_for_clip_command(
         Print one sidecar path per line.
     """
     mode = output_mode(json, plain)
+    for other in ("view", "optimized"):
+        if path.with_name(path.name + _SIDECAR_SUFFIXES[other]).is_file():
+            print_error(
+                f"{path} is {_article(other)} {other}, not a clip; views-for-clip takes the clip "
+                f"a view was cut from (`cosmos provenance {other}-of {path}` names its source)"
+            )
+            return EXIT_INVALID_INPUT
     sidecars = views_for_clip(path, search)
     if mode == "json":
         print_json([str(s) for s in sidecars])

@@ -171,10 +171,10 @@ def build_index(*dirs: str | Path) -> LineageIndex:
     """Scan the folders recursively for clip, view and optimized sidecars and build the graph."""
     roots = [Path(d).expanduser() for d in dirs]
     for root in roots:
+        if root.is_file():
+            raise InvalidInputError(f"{root} is a file, not a folder; pass output folders")
         if not root.is_dir():
-            raise InvalidInputError(
-                f"{root} does not exist or is not a folder; pass output folders"
-            )
+            raise InvalidInputError(f"{root} does not exist; pass output folders")
     malformed: list[str] = []
     with collector_paused():
         return LineageIndex._from_graph(build_graph(iter_heads(roots, malformed), malformed))

@@ -37,7 +37,8 @@ def _existing_file(path: str | Path) -> Path:
 def _existing_folder(path: str | Path) -> Path:
     folder = Path(path).expanduser()
     if not folder.is_dir():
-        raise InvalidInputError(f"{folder} does not exist or is not a folder; pass a folder")
+        state = "is a file, not a folder" if folder.is_file() else "does not exist"
+        raise InvalidInputError(f"{folder} {state}; pass a folder")
     return folder
 
 

@@ -411,7 +411,10 @@ def _list_sidecars(roots: Iterable[Path], found: Scan | None) -> list[tuple[str,
         elif found is not None and _is_run_document(name):
             try:
                 ids = _RUN_DECODER.decode(Path(folder, name).read_bytes())
-            except (OSError, msgspec.DecodeError):
+            except (OSError, msgspec.DecodeError) as error:
+                # Reported, because the run ids it defines are missing from the check.
+                found.malformed.append(os.path.join(folder, name))
+                found.malformed_reasons.append(f"not a valid run document: {error}")
                 continue
             found.run_ids.update(
                 i for i in (ids.ingest_run_id, ids.crop_run_id, ids.optimize_run_id) if i

@@ -381,3 +381,19 @@ def test_sha_map_keeps_lineage_choice(tmp_path: Path, caplog: pytest.LogCaptureF
 
     assert table[sha].id == build_index(tmp_path).nodes[sha].id == "clip-a"
     assert any(f"duplicate sha256 {sha[:12]}" in r.message for r in caplog.records)
+
+
+def test_lookups_name_the_wrong_kind_of_path(pipeline: dict[str, Path], cli: CliRunner) -> None:
+    view = pipeline["view"]
+    wrong_kind = cli("provenance", "views-for-clip", view)
+    assert wrong_kind.code == 3
+    assert f"{view} is a view, not a clip" in wrong_kind.stderr
+    folder = cli("provenance", "clip-of", pipeline["out"])
+    assert folder.code == 3
+    assert "is a folder; pass a media file" in folder.stderr
+    sidecar = cli("provenance", "clip-of", f"{pipeline['clip']}.cosmos_clip.v1.json")
+    assert sidecar.code == 3
+    assert "is a sidecar; pass the media file beside it" in sidecar.stderr
+    file_root = cli("lineage", "build", pipeline["clip"])
+    assert file_root.code == 3
+    assert f"{pipeline['clip']} is a file, not a folder" in file_root.stderr

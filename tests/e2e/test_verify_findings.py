@@ -192,6 +192,16 @@ def test_unreadable_sidecar_reason(pipeline: dict[str, Path], copy: Path) -> Non
     assert report.orphaned_media == ()
 
 
+def test_malformed_run_document_reported(copy: Path) -> None:
+    (document,) = (copy / "cosmos_runs").glob("*.cosmos_ingest_run.v1.json")
+    document.write_text("{bad", encoding="utf-8")
+
+    report = verify(copy)
+
+    (entry,) = report.malformed_sidecars
+    assert entry.startswith(f"{document} (not a valid run document: ")
+    assert not report.ok
+
 def test_hidden_folders_listed_and_noted(copy: Path, cli: CliRunner) -> None:
     hidden = [copy / ".cache", copy / ".git", copy / "views" / ".thumbs", copy / "web" / ".tmp"]
     for folder in hidden:
