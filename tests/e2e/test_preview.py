@@ -514,6 +514,7 @@ def test_interrupted_render_leaves_no_bundle(
     assert calls
     assert [path.name for path in out.iterdir() if path.is_dir()] == []
 
+
 def test_empty_input_is_invalid(tmp_path: Path) -> None:
     empty = tmp_path / "empty.mp4"
     empty.write_bytes(b"")

@@ -202,6 +202,7 @@ def test_malformed_run_document_reported(copy: Path) -> None:
     assert entry.startswith(f"{document} (not a valid run document: ")
     assert not report.ok
 
+
 def test_hidden_folders_listed_and_noted(copy: Path, cli: CliRunner) -> None:
     hidden = [copy / ".cache", copy / ".git", copy / "views" / ".thumbs", copy / "web" / ".tmp"]
     for folder in hidden:
