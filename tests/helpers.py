@@ -8,12 +8,18 @@ placeholders as well, because another x264 build writes other bytes.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+
+from cosmos.shell import fs
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +123,16 @@ def scrub_document(path: Path, tmp_root: Path, ffmpeg: str) -> str:
     document = json.loads(path.read_text(encoding="utf-8"))
     scrubbed = _scrub_value(document, None, tmp_root, ffmpeg)
     return json.dumps(scrubbed, indent=2, ensure_ascii=False) + "\n"
+
+
+def fill_disk_for(monkeypatch: pytest.MonkeyPatch, name_part: str) -> None:
+    """Make every file write whose name contains ``name_part`` fail as on a full disk (ENOSPC),
+    and let other writes through."""
+    write = fs.atomic_write_bytes
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if name_part in path.name:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        write(path, data)
+
+    monkeypatch.setattr(fs, "atomic_write_bytes", full_disk)

@@ -3,10 +3,8 @@ never collide, curated views run as one crop run."""
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -21,8 +19,7 @@ from cosmos.crop.jobs import parse_jobs_json
 from cosmos.sdk.crop import CropJob, RectCropJob, crop, crop_pairs
 from cosmos.sdk.errors import OutputExistsError
 from cosmos.sdk.video import extract_frames_at_indices, probe_video
-from cosmos.shell import fs
-from tests.helpers import CliRunner, ffmpeg_failing_encodes
+from tests.helpers import CliRunner, ffmpeg_failing_encodes, fill_disk_for
 from tests.media import FFMPEG, write_truncated_mp4
 
 WIDTH, HEIGHT, FPS = 320, 180, 25
@@ -764,15 +761,7 @@ def test_full_disk_keeps_earlier_view(
     sidecar = view.with_name(view.name + ".cosmos_view.v1.json")
     before = (_sha256(view), _sha256(sidecar))
 
-    # Inject the failure a full disk gives when the sidecar is written.
-    write = fs.atomic_write_bytes
-
-    def full_disk(path: Path, data: bytes) -> None:
-        if path.name.endswith(".cosmos_view.v1.json"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        write(path, data)
-
-    monkeypatch.setattr(fs, "atomic_write_bytes", full_disk)
+    fill_disk_for(monkeypatch, ".cosmos_view.v1.json")
     result = crop_pairs([(counter, CropJob(size=100))], tmp_path, ffmpeg_opts={"force": True})
 
     (job,) = result.jobs

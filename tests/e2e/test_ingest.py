@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +21,8 @@ from cosmos.sdk.errors import OutputExistsError
 from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest, ingest_run
 from cosmos.sdk.optimize import OptimizeOptions, optimize
 from cosmos.sdk.video import probe_video
-from cosmos.shell import fs
 from cosmos.shell.binaries import resolve_tool
-from tests.helpers import CliRunner, media_files, partial_files, scrub_document
+from tests.helpers import CliRunner, fill_disk_for, media_files, partial_files, scrub_document
 from tests.media import GeneratedClip, MediaCache, probe_streams, top_level_boxes
 
 pytestmark = pytest.mark.slow
@@ -340,15 +337,7 @@ def test_full_disk_keeps_earlier_clip(
     sidecar = clip.with_name(clip.name + ".cosmos_clip.v1.json")
     before = (_sha256(clip), _sha256(sidecar))
 
-    # Inject the failure a full disk gives when the clip sidecar is written.
-    write = fs.atomic_write_bytes
-
-    def full_disk(path: Path, data: bytes) -> None:
-        if path.name.endswith(".cosmos_clip.v1.json"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        write(path, data)
-
-    monkeypatch.setattr(fs, "atomic_write_bytes", full_disk)
+    fill_disk_for(monkeypatch, ".cosmos_clip.v1.json")
     result = ingest_run(tmp_path / "second", tmp_path / "out", options=IngestOptions(force=True))
 
     (outcome,) = result.outcomes
@@ -364,14 +353,7 @@ def test_full_disk_run_document_exit_5(
     media: MediaCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: CliRunner
 ) -> None:
     media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "in", "a.mp4")
-    write = fs.atomic_write_bytes
-
-    def full_disk(path: Path, data: bytes) -> None:
-        if "ingest_run" in path.name:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        write(path, data)
-
-    monkeypatch.setattr(fs, "atomic_write_bytes", full_disk)
+    fill_disk_for(monkeypatch, "ingest_run")
     result = cli("ingest", "run", "--input-dir", tmp_path / "in", "--output-dir", tmp_path / "out")
     assert result.code == 5
     assert "error: No space left on device (" in result.stderr

@@ -3,9 +3,7 @@ checked before any work, encoder fallback is recorded."""
 
 from __future__ import annotations
 
-import errno
 import logging
-import os
 import re
 import shlex
 import subprocess
@@ -19,9 +17,8 @@ from cosmos.sdk.errors import OutputExistsError, ToolNotFoundError
 from cosmos.sdk.optimize import OptimizeOptions, optimize, optimize_run
 from cosmos.sdk.provenance import sha256_file
 from cosmos.sdk.video import probe_video
-from cosmos.shell import fs
 from cosmos.shell import optimize as optimize_shell
-from tests.helpers import CliRunner, ffmpeg_failing_encodes
+from tests.helpers import CliRunner, ffmpeg_failing_encodes, fill_disk_for
 from tests.media import FFMPEG, probe_streams, top_level_boxes, write_truncated_mp4
 
 
@@ -463,15 +460,7 @@ def test_full_disk_keeps_earlier_output(
     sidecar = output.with_name(output.name + ".cosmos_optimized.v1.json")
     before = (sha256_file(output), sha256_file(sidecar))
 
-    # Inject the failure a full disk gives when the sidecar is written.
-    write = fs.atomic_write_bytes
-
-    def full_disk(path: Path, data: bytes) -> None:
-        if path.name.endswith(".cosmos_optimized.v1.json"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        write(path, data)
-
-    monkeypatch.setattr(fs, "atomic_write_bytes", full_disk)
+    fill_disk_for(monkeypatch, ".cosmos_optimized.v1.json")
     options = OptimizeOptions(force=True, mode="transcode", crf=35)
     result = optimize_run([sources["fast"]], tmp_path, options=options)
 
