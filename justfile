@@ -8,7 +8,7 @@ python := ".venv/bin/python"
 default:
     @just --list
 
-# Ingest the real footage and a synthetic COSM session; print each clip's size, rate, sha256.
+# Ingest the real footage and a synthetic COSM session; print each clip's size, rate, duration, sha256.
 [group('run')]
 demo output="demo-output":
     {{python}} -m tools.demo {{output}}
