@@ -209,8 +209,26 @@ def _check_inputs(videos: list[Path]) -> Result[list[Path], InvalidInput]:
         checked = fs.input_file(Path(video).expanduser(), "input")
         if isinstance(checked, Failure):
             return checked
-        sources.append(checked.unwrap().resolve())
+        # Absolute but not resolved, so an input given through a symlink names its output
+        # after the link, as ingest and crop name theirs.
+        sources.append(Path(os.path.abspath(checked.unwrap())))  # noqa: PTH100
     return Success(sources)
+
+
+def _check_outputs_spare_inputs(
+    sources: list[Path], outputs: list[Path]
+) -> Result[None, InvalidInput]:
+    """Reject an output that is one of the inputs reached another way (through a symlink)."""
+    for source, output in zip(sources, outputs, strict=True):
+        if output.resolve() == source.resolve():
+            return Failure(
+                InvalidInput(
+                    value=str(output),
+                    message=f"output {output} would overwrite its input {source}; choose "
+                    "another out_dir (CLI: --out-dir) or a non-empty suffix (CLI: --suffix)",
+                )
+            )
+    return Success(None)
 
 
 def _check_name_lengths(
@@ -260,6 +278,9 @@ def run_optimize(
     if isinstance(named, Failure):
         return named
     outputs = named.unwrap()
+    spared = _check_outputs_spare_inputs(sources, outputs)
+    if isinstance(spared, Failure):
+        return spared
     fitting = _check_name_lengths(sources, outputs, output_dir)
     if isinstance(fitting, Failure):
         return fitting

@@ -470,3 +470,28 @@ def test_full_disk_keeps_earlier_output(
     assert f"cannot write {sidecar}: No space left on device" in outcome.reason
     assert (sha256_file(output), sha256_file(sidecar)) == before
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")] == []
+
+
+def test_symlinked_input_names_output(sources: dict[str, Path], tmp_path: Path) -> None:
+    link = tmp_path / "in" / "renamed.mp4"
+    link.parent.mkdir()
+    link.symlink_to(sources["fast"])
+    (output,) = optimize([link], tmp_path / "out")
+    assert output.name == "renamed_optimized.mp4"
+    sidecar = msgspec.json.decode(
+        output.with_name(output.name + ".cosmos_optimized.v1.json").read_bytes(),
+        type=OptimizedDocument,
+    )
+    assert sidecar.source.path == str(link)
+
+
+def test_input_reached_through_link_kept(sources: dict[str, Path], tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    source = real / "clip.mp4"
+    source.write_bytes(sources["fast"].read_bytes())
+    (tmp_path / "linked").symlink_to(real)
+    before = sha256_file(source)
+    with pytest.raises(ValueError, match="would overwrite its input"):
+        optimize([tmp_path / "linked" / "clip.mp4"], real, options=OptimizeOptions(suffix=""))
+    assert sha256_file(source) == before
