@@ -307,6 +307,7 @@ def verify_command(folder: Path, /, *, json: JsonFlag = False, plain: PlainFlag 
                 "checked": report.checked,
                 **problems,
                 "skipped_folders": report.skipped_folders,
+                "findings": report.findings,
             }
         )
     else:

@@ -20,7 +20,7 @@ from cosmos.core.model.documents import ClipDocument, OptimizedDocument, ViewDoc
 from cosmos.core.provenance.lineage import one_head_per_sha256
 from cosmos.sdk.errors import InvalidInputError
 from cosmos.shell.hashing import sha256_file as _sha256_file
-from cosmos.shell.provenance import VerifyReport, scan, verify_tree
+from cosmos.shell.provenance import VerifyFinding, VerifyReport, scan, verify_tree
 
 logger = logging.getLogger("cosmos.provenance")
 
@@ -152,7 +152,9 @@ def verify(root: str | Path) -> VerifyReport:
     optimized files whose source, an artifact under ``root``, no longer has the sha256 their
     sidecar records) and mismatched sidecars (a sidecar whose ``relpath`` records another file
     than the one it is named for, such as a sidecar copied along with its media). ``ok`` is
-    true when all of these are empty.
+    true when all of these are empty. Each list contains one line per problem, and
+    ``findings`` contains the same problems as :class:`VerifyFinding` values with full sha256
+    digests, for scripts.
 
     Hidden folders (names starting with ".") are not entered, and ``skipped_folders`` lists
     them. Every path is absolute and normalized, but symlinks are not resolved, so a file
@@ -164,6 +166,7 @@ def verify(root: str | Path) -> VerifyReport:
 
 __all__ = [
     "Artifact",
+    "VerifyFinding",
     "VerifyReport",
     "clip_of",
     "optimized_of",

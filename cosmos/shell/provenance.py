@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 
@@ -464,12 +465,59 @@ def iter_heads(
             yield _sidecar_head(folder, path, kind, head)
 
 
+VerifyProblem = Literal[
+    "missing_media",
+    "changed_media",
+    "orphaned_media",
+    "malformed_sidecars",
+    "unresolved_run_ids",
+    "changed_sources",
+    "mismatched_sidecars",
+]
+
+
+class VerifyFinding(msgspec.Struct, frozen=True, kw_only=True):
+    """One problem ``verify`` found, in fields a script can use without parsing text.
+
+    ``problem`` names the :class:`VerifyReport` list it belongs to. ``path`` is the media file
+    (the source, for a changed source), or the sidecar or run document itself for a malformed
+    one. ``recorded_sha256`` and ``sha256`` are full digests: the one a sidecar records and the
+    one the file has now. ``reason`` explains a malformed or mismatched sidecar.
+    """
+
+    problem: VerifyProblem
+    path: str | None = None
+    sidecar: str | None = None
+    recorded_sha256: str | None = None
+    sha256: str | None = None
+    run_id: str | None = None
+    reason: str | None = None
+
+    def text(self) -> str:
+        """Return the line the report's lists contain for this finding."""
+        if self.problem == "missing_media":
+            return f"{self.path} (sidecar {self.sidecar})"
+        if self.problem in ("changed_media", "changed_sources"):
+            role = "sidecar" if self.problem == "changed_media" else "source of"
+            recorded, now = (self.recorded_sha256 or "")[:12], (self.sha256 or "")[:12]
+            return f"{self.path} ({role} {self.sidecar}: recorded sha256 {recorded}, now {now})"
+        if self.problem == "unresolved_run_ids":
+            return f"{self.run_id} (sidecar {self.sidecar})"
+        if self.problem == "mismatched_sidecars":
+            return f"{self.sidecar} ({self.reason})"
+        if self.problem == "malformed_sidecars":
+            return f"{self.path} ({self.reason})"
+        return str(self.path)
+
+
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
     """Findings of ``verify``.
 
-    ``ok`` is true when every problem list is empty. ``skipped_folders`` lists the hidden
-    folders (names starting with ".") that verify did not enter, which are not problems.
+    ``ok`` is true when every problem list is empty. Each list contains one line per problem,
+    and ``findings`` the same problems as :class:`VerifyFinding` values, in list order.
+    ``skipped_folders`` lists the hidden folders (names starting with ".") that verify did not
+    enter, which are not problems.
     """
 
     checked: int
@@ -481,6 +529,7 @@ class VerifyReport:
     changed_sources: tuple[str, ...] = ()
     mismatched_sidecars: tuple[str, ...] = ()
     skipped_folders: tuple[str, ...] = ()
+    findings: tuple[VerifyFinding, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -522,7 +571,7 @@ def _named_for(sidecar: str) -> str:
     return sidecar[: sidecar.rfind(".cosmos_")]
 
 
-def _mismatched_sidecar(record: SidecarRecord) -> str | None:
+def _mismatched_sidecar(record: SidecarRecord) -> VerifyFinding | None:
     """Describe a sidecar whose ``relpath`` records another file than the one it is named for.
 
     Sidecars without a ``relpath`` record only the path as the command was given it, which may
@@ -534,9 +583,11 @@ def _mismatched_sidecar(record: SidecarRecord) -> str | None:
     named_for = _named_for(record.sidecar)
     if recorded == named_for:
         return None
-    return (
-        f"{record.sidecar} (records {recorded}, but is named for {named_for}; "
-        "it may be a copied sidecar)"
+    return VerifyFinding(
+        problem="mismatched_sidecars",
+        path=recorded,
+        sidecar=record.sidecar,
+        reason=f"records {recorded}, but is named for {named_for}; it may be a copied sidecar",
     )
 
 
@@ -550,54 +601,73 @@ def verify_tree(root: Path) -> VerifyReport:
     of a malformed or mismatched sidecar is reported once, through its sidecar.
     """
     found = scan([Path(_absolute(str(root)))], with_media=True)
-    missing: list[str] = []
-    changed: list[str] = []
-    unresolved: list[str] = []
-    mismatched: list[str] = []
+    findings: list[VerifyFinding] = []
     hashed: dict[str, str] = {}
     for record in found.records:
         media = _media_path(record)
         if media is None:
             recorded = record.head.output_path
             output = _absolute(recorded) if recorded else "no output path recorded"
-            missing.append(f"{output} (sidecar {record.sidecar})")
+            findings.append(
+                VerifyFinding(problem="missing_media", path=output, sidecar=record.sidecar)
+            )
         else:
             actual = hashed.get(media)
             if actual is None:
                 actual = hashed[media] = sha256_file(Path(media))
             if actual != record.head.output_sha256:
-                changed.append(
-                    f"{media} (sidecar {record.sidecar}: recorded sha256 "
-                    f"{record.head.output_sha256[:12]}, now {actual[:12]})"
+                findings.append(
+                    VerifyFinding(
+                        problem="changed_media",
+                        path=media,
+                        sidecar=record.sidecar,
+                        recorded_sha256=record.head.output_sha256,
+                        sha256=actual,
+                    )
                 )
         if record.run_id and record.run_id not in found.run_ids:
-            unresolved.append(f"{record.run_id} (sidecar {record.sidecar})")
+            findings.append(
+                VerifyFinding(
+                    problem="unresolved_run_ids", run_id=record.run_id, sidecar=record.sidecar
+                )
+            )
         mismatch = _mismatched_sidecar(record)
         if mismatch is not None:
-            mismatched.append(mismatch)
+            findings.append(mismatch)
 
     described = set(hashed)
     described.update(_named_for(record.sidecar) for record in found.records)
     described.update(_named_for(sidecar) for sidecar in found.malformed)
-    orphaned = [path for path in found.media if path not in described]
-    malformed = [
-        f"{sidecar} ({reason})"
+    findings += [
+        VerifyFinding(problem="orphaned_media", path=path)
+        for path in found.media
+        if path not in described
+    ]
+    findings += [
+        VerifyFinding(problem="malformed_sidecars", path=sidecar, reason=reason)
         for sidecar, reason in zip(found.malformed, found.malformed_reasons, strict=True)
     ]
+    findings += _changed_sources(found.records, hashed)
+    findings.sort(key=lambda finding: (finding.problem, finding.text()))
+
+    def lines(problem: VerifyProblem) -> tuple[str, ...]:
+        return tuple(f.text() for f in findings if f.problem == problem)
+
     return VerifyReport(
         checked=len(found.records),
-        missing_media=tuple(sorted(missing)),
-        changed_media=tuple(sorted(changed)),
-        orphaned_media=tuple(sorted(orphaned)),
-        malformed_sidecars=tuple(sorted(malformed)),
-        unresolved_run_ids=tuple(sorted(unresolved)),
-        changed_sources=tuple(sorted(_changed_sources(found.records, hashed))),
-        mismatched_sidecars=tuple(sorted(mismatched)),
+        missing_media=lines("missing_media"),
+        changed_media=lines("changed_media"),
+        orphaned_media=lines("orphaned_media"),
+        malformed_sidecars=lines("malformed_sidecars"),
+        unresolved_run_ids=lines("unresolved_run_ids"),
+        changed_sources=lines("changed_sources"),
+        mismatched_sidecars=lines("mismatched_sidecars"),
         skipped_folders=tuple(sorted(found.skipped_folders)),
+        findings=tuple(findings),
     )
 
 
-def _changed_sources(records: list[SidecarRecord], hashed: dict[str, str]) -> list[str]:
+def _changed_sources(records: list[SidecarRecord], hashed: dict[str, str]) -> list[VerifyFinding]:
     """List the sources of views and optimized files that no longer have the recorded sha256.
 
     Only sources hashed in this verify count, that is artifacts under the verified folder.
@@ -612,8 +682,13 @@ def _changed_sources(records: list[SidecarRecord], hashed: dict[str, str]) -> li
         now = hashed.get(source)
         if now is not None and now != recorded:
             changed.append(
-                f"{source} (source of {record.sidecar}: recorded sha256 "
-                f"{recorded[:12]}, now {now[:12]})"
+                VerifyFinding(
+                    problem="changed_sources",
+                    path=source,
+                    sidecar=record.sidecar,
+                    recorded_sha256=recorded,
+                    sha256=now,
+                )
             )
     return changed
 

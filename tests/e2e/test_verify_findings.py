@@ -13,7 +13,7 @@ from cosmos.sdk.crop import CropJob, crop
 from cosmos.sdk.ingest import ingest
 from cosmos.sdk.lineage import build_index
 from cosmos.sdk.optimize import OptimizeOptions, optimize
-from cosmos.sdk.provenance import verify
+from cosmos.sdk.provenance import sha256_file, verify
 from tests.helpers import CliRunner
 from tests.media import GeneratedClip, MediaCache
 
@@ -144,6 +144,37 @@ def test_copied_sidecar_reported(pipeline: dict[str, Path], copy: Path, cli: Cli
     assert plain.stdout.splitlines() == [f"mismatched_sidecars\t{expected}"]
     assert as_json.code == 3
     assert json.loads(as_json.stdout)["mismatched_sidecars"] == [expected]
+
+
+def test_json_findings_carry_full_digests(
+    pipeline: dict[str, Path], copy: Path, cli: CliRunner
+) -> None:
+    clip = copy / pipeline["clip"].name
+    recorded = sha256_file(clip)
+    with clip.open("ab") as file:
+        file.write(b"changed")
+
+    result = cli("provenance", "verify", copy, "--json")
+
+    assert result.code == 3
+    document = json.loads(result.stdout)
+    changed = [f for f in document["findings"] if f["problem"] == "changed_media"]
+    assert changed == [
+        {
+            "problem": "changed_media",
+            "path": str(clip),
+            "sidecar": f"{clip}{CLIP_SIDECAR}",
+            "recorded_sha256": recorded,
+            "sha256": sha256_file(clip),
+            "run_id": None,
+            "reason": None,
+        }
+    ]
+    sources = [f for f in document["findings"] if f["problem"] == "changed_sources"]
+    assert {f["path"] for f in sources} == {str(clip)}
+    assert len(document["findings"]) == len(document["changed_media"]) + len(
+        document["changed_sources"]
+    )
 
 
 def test_sidecar_without_relpath_not_mismatched(pipeline: dict[str, Path], copy: Path) -> None:
