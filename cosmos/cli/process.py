@@ -151,13 +151,21 @@ def process(
             report_ingest(ingested, mode)
             if mode == "human":
                 print(f"process plan: {plan_path}")
+        # The real run would stop at the crop stage on either problem, after making every clip.
         planned_clips = {str(path) for path in clips}
         collision = next((view for view in stage.views if view.output in planned_clips), None)
         if collision is not None:
-            # The real run would stop here after making every clip.
             print_error(
                 f"crop stage: view {collision.output} would replace the clip of the same name; "
                 "give the job another view_id, or rename the recording"
+            )
+            return EXIT_INVALID_INPUT
+        outputs = [view.output for view in stage.views]
+        repeated = next((output for output in outputs if outputs.count(output) > 1), None)
+        if repeated is not None:
+            print_error(
+                f"crop stage: two jobs would both write {repeated}; give each rect job its own "
+                "view_id"
             )
             return EXIT_INVALID_INPUT
         return ingest_exit_status(ingested)

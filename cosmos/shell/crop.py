@@ -24,6 +24,7 @@ from cosmos.core.errors import (
     ProcessingFailed,
     stderr_tail,
 )
+from cosmos.core.ffmpeg.paths import command_path, log_path
 from cosmos.core.ffmpeg.timeline import PacketIndex
 from cosmos.core.media_checks import check_output_length, declared_window_seconds
 from cosmos.core.model.documents import (
@@ -52,7 +53,14 @@ from cosmos.core.model.documents import (
     encode_document,
 )
 from cosmos.core.model.media import MediaFacts
-from cosmos.core.names import stem_problem
+from cosmos.core.names import (
+    TooLong,
+    check_name_lengths,
+    find_too_long,
+    stem_problem,
+    temporary_name,
+    with_temporaries,
+)
 from cosmos.core.provenance.ids import make_artifact_id, make_run_id
 from cosmos.core.provenance.ingest_documents import video_facts
 from cosmos.core.provenance.paths import relative_path
@@ -236,6 +244,38 @@ def _cut_from_other_sources(planned: Sequence[_Planned]) -> list[str]:
     return others
 
 
+def _check_names(
+    pairs: Sequence[CropPair], names: Sequence[str], output_dir: Path
+) -> Result[None, InvalidInput]:
+    """Reject two jobs that would write the same view, and a view whose file names (temporary
+    names included) are longer than the output folder takes, before any work."""
+    first: dict[str, CropPair] = {}
+    for pair, name in zip(pairs, names, strict=True):
+        other = first.setdefault(name, pair)
+        if other is not pair:
+            return Failure(
+                InvalidInput(
+                    value=name,
+                    message=f"job {other.job_number} on {other.source} and job "
+                    f"{pair.job_number} on {pair.source} would both write {name}.mp4; give each "
+                    "rect job its own view_id",
+                )
+            )
+    limit = fs.name_limit(output_dir)
+    if limit is None:
+        return Success(None)
+    problems: list[TooLong] = []
+    for pair, name in zip(pairs, names, strict=True):
+        media = f"{name}.mp4"
+        written = [media + VIEW_SUFFIX, command_path(Path(media)).name, log_path(Path(media)).name]
+        every = (media, temporary_name(media), *with_temporaries(written))
+        source = f"job {pair.job_number} on {pair.source}"
+        problem = find_too_long(source, name, "its view name", every, limit)
+        if problem is not None:
+            problems.append(problem)
+    return check_name_lengths(problems, str(output_dir), "the view_id or the input file")
+
+
 def _plan_pairs(
     pairs: Sequence[CropPair],
     output_dir: Path,
@@ -257,6 +297,9 @@ def _plan_pairs(
 
     pairs = [fit_default_job(pair, indexed[pair.source][0]) for pair in pairs]
     names = output_names([(p.source, p.job, p.input_number, p.job_number) for p in pairs])
+    unique = _check_names(pairs, names, output_dir)
+    if isinstance(unique, Failure):
+        return unique
     planned: list[_Planned] = []
     for pair, name in zip(pairs, names, strict=True):
         facts, index = indexed[pair.source]
@@ -284,7 +327,7 @@ def _plan_pairs(
             ffmpeg=str(ffmpeg.path),
             source=pair.source,
             output=output,
-            temporary=output.with_name(f".{output.name}.{fs.random_token()}.partial"),
+            temporary=output.with_name(temporary_name(output.name, fs.random_token())),
             geometry=geometry.unwrap(),
             trim=trim.unwrap(),
             encoder=chosen.unwrap().encoder,

@@ -770,3 +770,35 @@ def test_full_disk_keeps_earlier_view(
     assert f"cannot write {sidecar}: No space left on device" in job.reason
     assert (_sha256(view), _sha256(sidecar)) == before
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")] == []
+
+
+def test_same_view_id_twice_exit_3(marks: Path, tmp_path: Path, cli: CliRunner) -> None:
+    jobs = tmp_path / "jobs.json"
+    document = [
+        {"crop_mode": "rect", "crop_norm": [0, 0, 0.5, 0.5], "view_id": "v"},
+        {"crop_mode": "rect", "crop_norm": [0.5, 0, 0.5, 0.5], "view_id": "v"},
+    ]
+    jobs.write_text(json.dumps(document), encoding="utf-8")
+    args = ("crop", "run", "--input", marks, "--out-dir", tmp_path / "out", "--jobs-file", jobs)
+    for dry_run in ((), ("--dry-run",)):
+        result = cli(*args, *dry_run)
+        assert result.code == 3
+        assert f"job 0 on {marks} and job 1 on {marks} would both write" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_long_prefixed_view_name_exit_3(marks: Path, tmp_path: Path) -> None:
+    inputs = []
+    for number in (1, 2):
+        source = tmp_path / "in" / f"{'s' * 150}{number}.mp4"
+        source.parent.mkdir(exist_ok=True)
+        source.write_bytes(marks.read_bytes())
+        inputs.append(source)
+    jobs = [
+        RectCropJob(x0=0, y0=0, w=0.5, h=0.5, view_id="ok"),
+        RectCropJob(x0=0.5, y0=0, w=0.5, h=0.5, view_id="v" * 150),
+    ]
+    with pytest.raises(ValueError, match="file name too long") as raised:
+        crop(inputs, jobs, tmp_path / "out")
+    assert "rename the view_id or the input file" in str(raised.value)
+    assert not (tmp_path / "out").exists()

@@ -170,3 +170,13 @@ def test_dry_run_finds_view_clip_collision(
     real = cli(*args)
     assert real.code == 3
     assert "give the job another view_id, or choose another output folder" in real.stderr
+
+
+def test_dry_run_finds_repeated_view_id(recordings: Path, tmp_path: Path, cli: CliRunner) -> None:
+    jobs = tmp_path / "jobs.json"
+    job = {"crop_mode": "rect", "crop_norm": [0, 0, 0.5, 0.5], "view_id": "v"}
+    jobs.write_text(json.dumps([job, {**job, "crop_norm": [0.5, 0, 0.5, 0.5]}]), "utf-8")
+    args = ("process", recordings, tmp_path / "out", "--post-process", "--crop-config", jobs)
+    planned = cli(*args, "--dry-run")
+    assert planned.code == 3
+    assert "crop stage: two jobs would both write" in planned.stderr
