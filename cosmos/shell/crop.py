@@ -498,7 +498,8 @@ def _crop_one(
     plan = item.plan
     try:
         try:
-            completed = CommandLog(cmd=plan.cmd, log=plan.log).run(plan.argv)
+            command_log = CommandLog(cmd=plan.cmd, log=plan.log)
+            completed = command_log.run(plan.argv)
         except OSError as error:
             return _summary(item, "failed", None, None, f"cannot start {plan.argv[0]} ({error})")
         if not completed.ok:
@@ -530,6 +531,7 @@ def _crop_one(
         try:
             fs.atomic_write_bytes(sidecar, encode_document(document))
             plan.temporary.replace(plan.output)
+            command_log.commit()
         except OSError as error:
             reason = (
                 f"cannot write {error.filename or sidecar}: {error.strerror or error}; check the "

@@ -257,6 +257,7 @@ def _encode_clip(
         try:
             fs.atomic_write_bytes(plan.paths.sidecar, encode_document(document))
             plan.paths.temporary.replace(plan.paths.media)
+            command_log.commit()
         except OSError as error:
             return _failed(
                 replace(prepared, plan=plan),

@@ -445,13 +445,13 @@ def _run_with_retries(
     number: int,
     total: int,
     progress: OptimizeProgressCallback | None,
-) -> tuple[_Item, str | None]:
+) -> tuple[_Item, str | None, CommandLog]:
     """Run one plan, and run it again where a second try can succeed.
 
     An automatically chosen hardware encoder that fails is replaced by libx264. A remux whose
     moov did not fit its reserved space is run again with ``-movflags +faststart``. Every try
-    is appended to the output's log.txt. Returns the item that ran last and its failure reason,
-    or ``None`` on success.
+    is appended to the output's log.txt. Returns the item that ran last, its failure reason or
+    ``None`` on success, and the log, whose ``cmd.txt`` the caller commits with the output.
     """
     plan = item.plan
     command_log = CommandLog(cmd=plan.cmd, log=plan.log)
@@ -493,7 +493,7 @@ def _run_with_retries(
         fs.remove_quietly(plan.temporary)
         item = _Item(with_faststart_pass(plan), item.facts, item.choice)
         reason = _run_plan(item, command_log, number, total, progress)
-    return item, reason
+    return item, reason, command_log
 
 
 def _optimize_one(
@@ -519,7 +519,7 @@ def _optimize_one(
         source_hash = pool.submit(sha256_file, plan.source)
         source_clip_id = pool.submit(_source_artifact_id, plan.source)
         try:
-            item, reason = _run_with_retries(
+            item, reason, command_log = _run_with_retries(
                 item,
                 ffmpeg=ffmpeg,
                 settings=settings,
@@ -569,6 +569,7 @@ def _optimize_one(
             try:
                 outcome = records.write_sidecar(produced, run_id=run_id, options=settings, env=env)
                 plan.temporary.replace(plan.output)
+                command_log.commit()
             except OSError as error:
                 sidecar = plan.output.with_name(plan.output.name + records.SIDECAR_SUFFIX)
                 reason = (

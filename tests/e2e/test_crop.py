@@ -759,7 +759,8 @@ def test_full_disk_keeps_earlier_view(
 ) -> None:
     (view,) = crop([marks], [CropJob(size=100)], tmp_path)
     sidecar = view.with_name(view.name + ".cosmos_view.v1.json")
-    before = (_sha256(view), _sha256(sidecar))
+    cmd = view.with_name(view.name + ".cmd.txt")
+    before = (_sha256(view), _sha256(sidecar), _sha256(cmd))
 
     fill_disk_for(monkeypatch, ".cosmos_view.v1.json")
     result = crop_pairs([(counter, CropJob(size=100))], tmp_path, ffmpeg_opts={"force": True})
@@ -768,7 +769,7 @@ def test_full_disk_keeps_earlier_view(
     assert job.status == "failed"
     assert job.reason is not None
     assert f"cannot write {sidecar}: No space left on device" in job.reason
-    assert (_sha256(view), _sha256(sidecar)) == before
+    assert (_sha256(view), _sha256(sidecar), _sha256(cmd)) == before
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")] == []
 
 

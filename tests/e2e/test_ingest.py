@@ -335,7 +335,8 @@ def test_full_disk_keeps_earlier_clip(
     media.copy(GeneratedClip(96, 64, seconds=0.5), tmp_path / "second", "a.mp4")
     (clip,) = ingest(tmp_path / "first", tmp_path / "out")
     sidecar = clip.with_name(clip.name + ".cosmos_clip.v1.json")
-    before = (_sha256(clip), _sha256(sidecar))
+    cmd = clip.with_name(clip.name + ".cmd.txt")
+    before = (_sha256(clip), _sha256(sidecar), _sha256(cmd))
 
     fill_disk_for(monkeypatch, ".cosmos_clip.v1.json")
     result = ingest_run(tmp_path / "second", tmp_path / "out", options=IngestOptions(force=True))
@@ -344,9 +345,26 @@ def test_full_disk_keeps_earlier_clip(
     assert outcome.status == "failed"
     assert outcome.reason is not None
     assert f"cannot write {sidecar}: No space left on device" in outcome.reason
-    assert (_sha256(clip), _sha256(sidecar)) == before
+    # FFmpeg finished, but the clip was not replaced, so cmd.txt keeps the first run's argv.
+    assert (_sha256(clip), _sha256(sidecar), _sha256(cmd)) == before
     assert partial_files(tmp_path / "out") == []
     assert _run_document(tmp_path / "out").clips[0].status == "failed"
+
+
+def test_full_disk_after_ffmpeg_names_the_write(
+    media: MediaCache, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "in", "a.mp4")
+    # log.txt is written with atomic_write_text, which writes through atomic_write_bytes.
+    fill_disk_for(monkeypatch, ".mp4.")
+    result = ingest_run(tmp_path / "in", tmp_path / "out")
+    (outcome,) = result.outcomes
+    assert outcome.status == "failed"
+    assert outcome.reason is not None
+    assert "cannot start" not in outcome.reason
+    assert "No space left on device" in outcome.reason
+    assert media_files(tmp_path / "out") == []
+    assert partial_files(tmp_path / "out") == []
 
 
 def test_full_disk_run_document_exit_5(

@@ -458,7 +458,7 @@ def test_full_disk_keeps_earlier_output(
 ) -> None:
     (output,) = optimize([sources["fast"]], tmp_path)
     sidecar = output.with_name(output.name + ".cosmos_optimized.v1.json")
-    before = (sha256_file(output), sha256_file(sidecar))
+    before = (sha256_file(output), sha256_file(sidecar), sha256_file(_cmd_txt(output)))
 
     fill_disk_for(monkeypatch, ".cosmos_optimized.v1.json")
     options = OptimizeOptions(force=True, mode="transcode", crf=35)
@@ -468,7 +468,7 @@ def test_full_disk_keeps_earlier_output(
     assert outcome.status == "failed"
     assert outcome.reason is not None
     assert f"cannot write {sidecar}: No space left on device" in outcome.reason
-    assert (sha256_file(output), sha256_file(sidecar)) == before
+    assert (sha256_file(output), sha256_file(sidecar), sha256_file(_cmd_txt(output))) == before
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")] == []
 
 
