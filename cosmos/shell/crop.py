@@ -203,8 +203,11 @@ def _check_existing_outputs(
                     f"name; {remedy}",
                 )
             )
-    foreign = fs.other_stage_artifact(
-        (item.plan.output for item in planned), "view", remedy="choose another output folder"
+    foreign = fs.check_replaceable(
+        (item.plan.output for item in planned),
+        "view",
+        remedy="choose another output folder",
+        force=force,
     )
     if isinstance(foreign, Failure):
         return foreign

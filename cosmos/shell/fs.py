@@ -199,27 +199,42 @@ def check_existing_outputs(
     return Failure(OutputExists(paths=existing, message=message))
 
 
-def other_stage_artifact(
-    outputs: Iterable[Path], own_kind: str, remedy: str
+def check_replaceable(
+    outputs: Iterable[Path], own_kind: str, remedy: str, *, force: bool
 ) -> Result[None, InvalidInput]:
-    """Reject an output path where another stage's artifact is, even with force.
+    """Reject an existing output path that this stage did not make, even with force.
 
     ``own_kind`` is the sidecar kind this stage writes (``clip``, ``view`` or ``optimized``).
-    Replacing another kind's file would leave its sidecar describing bytes that are gone, and
-    the folder with two sidecars for one file.
+    A file with another kind's sidecar belongs to another stage: replacing it would leave that
+    sidecar describing bytes that are gone. A file with no Cosmos sidecar at all, such as an
+    original recording, was not made by Cosmos, so ``force`` does not cover it either. Without
+    ``force`` such a file is left to :func:`check_existing_outputs`, which reports it as any
+    existing output.
     """
     for output in outputs:
-        for suffix, kind in SIDECAR_KINDS.items():
-            if kind != own_kind and output.with_name(output.name + suffix).is_file():
-                article = "an" if kind[0] in "aeiou" else "a"
-                return Failure(
-                    InvalidInput(
-                        value=str(output),
-                        message=f"output {output} is {article} {kind} with its own {kind} "
-                        "sidecar, made by another stage, so it is not replaced, even with "
-                        f"force; {remedy}",
-                    )
-                )
+        if not output.exists():
+            continue
+        kinds = [
+            kind
+            for suffix, kind in SIDECAR_KINDS.items()
+            if output.with_name(output.name + suffix).is_file()
+        ]
+        if own_kind in kinds or not (kinds or force):
+            continue
+        if kinds:
+            kind = kinds[0]
+            article = "an" if kind[0] in "aeiou" else "a"
+            message = (
+                f"output {output} is {article} {kind} file with its own {kind} sidecar, made "
+                f"by another stage, so it is not replaced, even with force; {remedy}"
+            )
+        else:
+            message = (
+                f"output {output} exists and has no Cosmos sidecar, so Cosmos did not make it "
+                "(or its sidecar was removed); it is not replaced, even with force; move it "
+                f"away or {remedy}"
+            )
+        return Failure(InvalidInput(value=str(output), message=message))
     return Success(None)
 
 

@@ -466,10 +466,11 @@ def run_ingest(
         prepared.append(result.unwrap())
     # A dry run shows each such clip as skipped, with the reason, and writes its plan.
     prepared = [_block_too_long(p, too_long, output_dir, adapter_name) for p in prepared]
-    foreign = fs.other_stage_artifact(
+    foreign = fs.check_replaceable(
         (p.plan.paths.media for p in prepared if p.plan),
         "clip",
         remedy="choose another output folder",
+        force=options.force,
     )
     if isinstance(foreign, Failure):
         return foreign

@@ -284,10 +284,11 @@ def run_optimize(
     fitting = _check_name_lengths(sources, outputs, output_dir)
     if isinstance(fitting, Failure):
         return fitting
-    foreign = fs.other_stage_artifact(
+    foreign = fs.check_replaceable(
         outputs,
         "optimized",
         remedy="choose another out_dir (CLI: --out-dir) or suffix (CLI: --suffix)",
+        force=settings.force,
     )
     if isinstance(foreign, Failure):
         return foreign

@@ -495,7 +495,7 @@ def test_view_never_replaces_a_clip(marks: Path, counter: Path, tmp_path: Path) 
     clip_sidecar = tmp_path / "left.mp4.cosmos_clip.v1.json"
     clip_sidecar.write_text("{}", encoding="utf-8")
     job = RectCropJob(x0=0, y0=0, w=0.5, h=1, view_id="left")
-    with pytest.raises(ValueError, match="is a clip with its own clip sidecar") as raised:
+    with pytest.raises(ValueError, match="is a clip file with its own clip sidecar") as raised:
         crop([counter], [job], tmp_path, ffmpeg_opts={"force": True})
     assert "even with force" in str(raised.value)
     assert _sha256(clip) == _sha256(marks)

@@ -320,12 +320,24 @@ def test_clip_never_replaces_optimized(media: MediaCache, tmp_path: Path) -> Non
     (optimized,) = optimize([source], tmp_path / "out", options=OptimizeOptions(suffix=""))
     before = _sha256(optimized)
     with pytest.raises(
-        ValueError, match="is an optimized with its own optimized sidecar"
+        ValueError, match="is an optimized file with its own optimized sidecar"
     ) as raised:
         ingest(tmp_path / "in", tmp_path / "out", options=IngestOptions(force=True))
     assert "even with force" in str(raised.value)
     assert _sha256(optimized) == before
     assert not optimized.with_name("a.mp4.cosmos_clip.v1.json").exists()
+
+
+def test_force_keeps_file_cosmos_did_not_make(media: MediaCache, tmp_path: Path) -> None:
+    media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "in", "a.mp4")
+    recording = tmp_path / "out" / "a.mp4"
+    recording.parent.mkdir()
+    recording.write_bytes(b"an original recording")
+    with pytest.raises(FileExistsError):
+        ingest(tmp_path / "in", tmp_path / "out")
+    with pytest.raises(ValueError, match="has no Cosmos sidecar, so Cosmos did not make it"):
+        ingest(tmp_path / "in", tmp_path / "out", options=IngestOptions(force=True))
+    assert recording.read_bytes() == b"an original recording"
 
 
 def test_full_disk_keeps_earlier_clip(

@@ -307,8 +307,10 @@ def test_existing_output_fails_before_work(sources: dict[str, Path], tmp_path: P
     assert existing.read_bytes() == b"earlier result"
     assert not (tmp_path / "fast_optimized.mp4").exists()
     assert list(tmp_path.glob("*.txt")) == []
-    (replaced,) = optimize([sources["late"]], tmp_path, options=OptimizeOptions(force=True))
-    assert replaced.read_bytes() != b"earlier result"
+    # With no optimized sidecar beside it, Cosmos did not make the file, so force keeps it too.
+    with pytest.raises(ValueError, match="has no Cosmos sidecar, so Cosmos did not make it"):
+        optimize([sources["late"]], tmp_path, options=OptimizeOptions(force=True))
+    assert existing.read_bytes() == b"earlier result"
 
 
 def test_same_stem_inputs_rejected(sources: dict[str, Path], tmp_path: Path) -> None:
@@ -369,6 +371,8 @@ def test_dry_run_flags_existing_output(
 ) -> None:
     existing = tmp_path / "fast_optimized.mp4"
     existing.write_bytes(b"earlier result")
+    # An earlier optimize output: force may replace a file with an optimized sidecar.
+    (tmp_path / "fast_optimized.mp4.cosmos_optimized.v1.json").write_text("{}", "utf-8")
 
     with caplog.at_level(logging.WARNING):
         optimize([sources["fast"]], tmp_path, options=OptimizeOptions(dry_run=True))
@@ -449,7 +453,7 @@ def test_never_replaces_a_clip(sources: dict[str, Path], tmp_path: Path, cli: Cl
     result = cli("optimize", "run", *args)
 
     assert result.code == 3
-    assert f"output {clip} is a clip with its own clip sidecar" in result.stderr
+    assert f"output {clip} is a clip file with its own clip sidecar" in result.stderr
     assert clip.read_bytes() == b"clip bytes"
 
 
