@@ -159,13 +159,14 @@ def _inline_job(
     ] + (["--px"] if placement.px else [])
     if crop_mode == "rect" and square_flags:
         raise UsageError(
-            f"{', '.join(square_flags)} place a square job, and --crop-mode rect takes --x0, "
-            "--y0, --width and --height; drop them or use --crop-mode square"
+            f"{', '.join(square_flags)} {'is' if len(square_flags) == 1 else 'are'} for square "
+            "jobs, and --crop-mode rect takes --x0, --y0, --width and --height; drop "
+            f"{'it' if len(square_flags) == 1 else 'them'} or use --crop-mode square"
         )
     if crop_mode == "square" and rect_flags:
         raise UsageError(
-            f"{', '.join(rect_flags)} describe a rect job; add --crop-mode rect, or use --size "
-            "with --offset-x/-y or --center-x/-y for a square"
+            f"{', '.join(rect_flags)} {'is' if len(rect_flags) == 1 else 'are'} for rect jobs; "
+            "add --crop-mode rect, or use --size with --offset-x/-y or --center-x/-y for a square"
         )
     if crop_mode == "rect":
         if any(value is None for value in rect):

@@ -34,6 +34,7 @@ from cosmos.shell.provenance import (
     collector_paused,
     iter_heads,
     recorded_sha256,
+    sidecar_kind,
     sidecar_sha256,
 )
 
@@ -135,6 +136,12 @@ class LineageIndex:
             raise InvalidInputError(
                 f"cannot write the lineage index to {text!r}: it names a folder, not a file; "
                 "give a file path such as lineage.json"
+            )
+        if target.name.lower().endswith(".mp4") or sidecar_kind(target.name) is not None:
+            # Scans would read such a file as media or as a malformed sidecar.
+            raise InvalidInputError(
+                f"cannot write the lineage index to {target}: the name is that of a video or a "
+                "Cosmos sidecar; give a name such as lineage.json"
             )
         if target.is_file() and not _is_lineage_index(target):
             raise InvalidInputError(

@@ -738,8 +738,8 @@ def test_jobs_file_typo_warns(marks: Path, tmp_path: Path, cli: CliRunner) -> No
     ("flags", "expected"),
     [
         (("--crop-mode", "rect", "--x0", "0", "--y0", "0", "--width", "0.5", "--height", "0.5",
-          "--size", "100"), "--size place a square job"),
-        (("--x0", "0", "--width", "0.5"), "--x0, --width describe a rect job"),
+          "--size", "100"), "--size is for square jobs"),
+        (("--x0", "0", "--width", "0.5"), "--x0, --width are for rect jobs"),
         (("--jobs-file", "jobs.json", "--size", "100"), "--jobs-file replaces the inline job"),
     ],
 )  # fmt: skip

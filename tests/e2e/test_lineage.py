@@ -256,12 +256,16 @@ def test_index_write_to_folder_exit_3(
 def test_index_write_keeps_other_files(
     pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner
 ) -> None:
+    notes = tmp_path / "notes.json"
+    notes.write_text('{"field": "site A"}', encoding="utf-8")
+    result = cli("lineage", "build", pipeline["out"], "-o", notes)
+    assert result.code == 3
+    assert "exists and is not a lineage index" in result.stderr
+    assert notes.read_text(encoding="utf-8") == '{"field": "site A"}'
     clip = tmp_path / "a.mp4"
     shutil.copyfile(pipeline["clip"], clip)
     before = clip.read_bytes()
-    result = cli("lineage", "build", pipeline["out"], "-o", clip)
-    assert result.code == 3
-    assert "exists and is not a lineage index" in result.stderr
+    assert cli("lineage", "build", pipeline["out"], "-o", clip).code == 3
     assert clip.read_bytes() == before
     index = tmp_path / "lineage.json"
     assert cli("lineage", "build", pipeline["out"], "-o", index).code == 0
@@ -397,3 +401,13 @@ def test_lookups_name_the_wrong_kind_of_path(pipeline: dict[str, Path], cli: Cli
     file_root = cli("lineage", "build", pipeline["clip"])
     assert file_root.code == 3
     assert f"{pipeline['clip']} is a file, not a folder" in file_root.stderr
+
+
+@pytest.mark.parametrize("name", ["index.mp4", "zz.mp4.cosmos_clip.v1.json"])
+def test_index_write_refuses_artifact_names(
+    pipeline: dict[str, Path], tmp_path: Path, cli: CliRunner, name: str
+) -> None:
+    result = cli("lineage", "build", pipeline["out"], "-o", tmp_path / name)
+    assert result.code == 3
+    assert "the name is that of a video or a Cosmos sidecar" in result.stderr
+    assert not (tmp_path / name).exists()
