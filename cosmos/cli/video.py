@@ -17,8 +17,9 @@ from cosmos.cli.output import (
     print_json,
     print_plain,
 )
+from cosmos.core.errors import outputs_exist_message
 from cosmos.core.image.png import encode_png, frame_file_name
-from cosmos.sdk.errors import InvalidInputError
+from cosmos.sdk.errors import InvalidInputError, OutputExistsError
 from cosmos.sdk.video import (
     extract_frames_at_indices,
     extract_frames_at_times,
@@ -113,13 +114,15 @@ def frames(
     index: Annotated[list[int] | None, Parameter(name="--index")] = None,
     time: Annotated[list[float] | None, Parameter(name="--time")] = None,
     out: Annotated[Path, Parameter(name="--out")],
+    force: Annotated[bool, Parameter(name="--force", negative="")] = False,
     json: JsonFlag = False,
     plain: PlainFlag = False,
 ) -> int:
     """Export frames as PNG files, chosen by index or by time (seconds from the first frame).
 
     Files are named ``frame_<index>_t<seconds>.png``. A time returns the frame displayed at it.
-    Exit status 2 for an invalid or out-of-range index or time, 3 when the file cannot be read.
+    PNG files already in --out are replaced only with --force. Exit status 2 for an invalid or
+    out-of-range index or time, 3 when the file cannot be read or frames exist without --force.
 
     Parameters
     ----------
@@ -131,6 +134,9 @@ def frames(
         Time in seconds; repeat for several.
     out
         Folder for the PNG files; created when missing.
+    force
+        Replace PNG files of the same names already in --out (frames of another video, or of
+        an earlier export); without it the command writes nothing and exits 3.
     json
         Print one JSON list with each frame's request, resolved index and time, and file.
     plain
@@ -148,12 +154,18 @@ def frames(
     folder = writable_folder(out, "output folder")
     if not is_successful(folder):
         raise InvalidInputError(folder.failure().message)
-    written: list[dict[str, object]] = []
+    targets = []
     for frame in decoded:
         assert frame.resolved_index is not None
-        target = folder.unwrap() / frame_file_name(
-            frame.resolved_index, frame.resolved_time_seconds
+        name = frame_file_name(frame.resolved_index, frame.resolved_time_seconds)
+        targets.append(folder.unwrap() / name)
+    existing = [str(target) for target in dict.fromkeys(targets) if target.exists()]
+    if existing and not force:
+        raise OutputExistsError(
+            outputs_exist_message(existing, "pass --force to replace them, or choose another --out")
         )
+    written: list[dict[str, object]] = []
+    for frame, target in zip(decoded, targets, strict=True):
         atomic_write_bytes(target, encode_png(frame.width, frame.height, frame.rgb24))
         written.append(
             {

@@ -315,6 +315,24 @@ def test_frames_selection_errors(
     assert not out_dir.exists()
 
 
+def test_frames_kept_without_force(cli: CliRunner, clip: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "frames"
+    first = cli("video", "frames", clip, "--out", out_dir, "--index", "0", "--plain")
+    assert first.code == 0, first.stderr
+    (written,) = out_dir.iterdir()
+    written.write_bytes(b"a frame of another video")
+
+    again = cli("video", "frames", clip, "--out", out_dir, "--index", "0", "--index", "1")
+    assert again.code == 3
+    assert f"output(s) already exist: {written};" in again.stderr
+    assert written.read_bytes() == b"a frame of another video"
+    assert len(list(out_dir.iterdir())) == 1
+
+    forced = cli("video", "frames", clip, "--out", out_dir, "--index", "0", "--force")
+    assert forced.code == 0
+    assert written.read_bytes().startswith(b"\x89PNG")
+
+
 def test_subprocess_json(media: MediaCache, tmp_path: Path) -> None:
     clip = media.copy(SMALL, tmp_path / "in", "clip.mp4")
     output_dir = tmp_path / "out"
