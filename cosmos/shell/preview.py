@@ -192,6 +192,26 @@ def _render_clip(plan: ClipPreviewPlan, source: Path, ffmpeg: Path) -> Result[No
     return Success(None)
 
 
+def _image_paths(plan: ClipPreviewPlan) -> list[Path]:
+    frames = [frame.path for frame in plan.frames]
+    return [*frames, *(image.path for image in (*plan.sheets, *plan.stacked))]
+
+
+def _discard_partial_render(plan: ClipPreviewPlan, new_bundle: bool, earlier: set[Path]) -> None:
+    """Remove what a failed or interrupted render of ``plan`` left.
+
+    A bundle this run started contains only part of the clip's images and no plan, so it is
+    removed rather than left to look like a finished preview. In an earlier bundle, the images
+    this run added are removed and those in ``earlier`` (there before the run) stay.
+    """
+    if new_bundle:
+        shutil.rmtree(plan.bundle_dir, ignore_errors=True)
+        return
+    for path in _image_paths(plan):
+        if path not in earlier:
+            fs.remove_quietly(path)
+
+
 def run_preview(
     pairs: Sequence[CropPair], out_dir: Path, options: RenderOptions
 ) -> Result[PreviewRunResult, CosmosFailure]:
@@ -239,20 +259,17 @@ def run_preview(
 
     for source_path, plan in plans:
         new_bundle = not plan.bundle_dir.exists()
+        earlier = {path for path in _image_paths(plan) if path.exists()}
         plan.bundle_dir.mkdir(parents=True, exist_ok=True)
         if not render.dry_run:
             try:
                 rendered = _render_clip(plan, source_path, ffmpeg.path)
             except BaseException:
                 # Ctrl-C or SIGTERM mid-render: clean up as for a failed render, then stop.
-                if new_bundle:
-                    shutil.rmtree(plan.bundle_dir, ignore_errors=True)
+                _discard_partial_render(plan, new_bundle, earlier)
                 raise
             if isinstance(rendered, Failure):
-                # A bundle this run started contains only part of the clip's images and no plan,
-                # so it is removed rather than left to look like a finished preview.
-                if new_bundle:
-                    shutil.rmtree(plan.bundle_dir, ignore_errors=True)
+                _discard_partial_render(plan, new_bundle, earlier)
                 return rendered
         fs.atomic_write_bytes(plan.plan_path, encode_document(plan.document))
 

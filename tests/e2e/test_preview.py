@@ -515,6 +515,30 @@ def test_interrupted_render_leaves_no_bundle(
     assert [path.name for path in out.iterdir() if path.is_dir()] == []
 
 
+def test_interrupted_rerun_keeps_earlier_bundle(
+    marks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    first = preview([marks], [CropJob(size=100)], out, options=_options())
+    earlier = {path: sha256_file(path) for path in out.rglob("*.png")}
+    assert set(first.frame_paths) <= set(earlier)
+
+    render = preview_shell._render_image
+    calls: list[object] = []
+
+    def interrupted(*args: Any) -> Any:
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(args)
+        return render(*args)
+
+    monkeypatch.setattr(preview_shell, "_render_image", interrupted)
+    more = _options(frame_selectors=[*SELECTORS, "0.25", "0.75"], stack_times_sec=[0.0, 0.5])
+    with pytest.raises(KeyboardInterrupt):
+        preview([marks], [CropJob(size=100)], out, options=more)
+    assert {path: sha256_file(path) for path in out.rglob("*.png")} == earlier
+
+
 def test_empty_input_is_invalid(tmp_path: Path) -> None:
     empty = tmp_path / "empty.mp4"
     empty.write_bytes(b"")
