@@ -72,7 +72,7 @@ from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc
 from cosmos.shell.ffmpeg_log import CommandLog
 from cosmos.shell.hashing import sha256_file
 from cosmos.shell.probe import probe_and_hash
-from cosmos.shell.provenance import artifact_id_beside, read_record
+from cosmos.shell.provenance import artifact_id_beside, derived_warning, read_record
 from cosmos.shell.video_index import video_index
 
 logger = logging.getLogger("cosmos.crop")
@@ -221,6 +221,11 @@ def _check_existing_outputs(
             "input's position in a run; choose an output folder per source, or pass "
             f"{force_hint} to replace them anyway"
         )
+    if force and planned:
+        outputs = [item.plan.output for item in planned]
+        warning = derived_warning(outputs, "view", outputs[0].parent)
+        if warning is not None:
+            logger.warning("%s", warning)
     return fs.check_existing_outputs(
         (path for item in planned for path in (item.plan.output, _view_sidecar(item.plan.output))),
         force=force,

@@ -59,6 +59,7 @@ from cosmos.shell.ingest_prepare import (
     prepare_generic_clip,
 )
 from cosmos.shell.probe import probe_media
+from cosmos.shell.provenance import derived_warning
 
 logger = logging.getLogger("cosmos.ingest")
 
@@ -484,6 +485,11 @@ def run_ingest(
     )
     if isinstance(existing, Failure):
         return existing
+    if options.force:
+        clips = [p.plan.paths.media for p in prepared if p.plan]
+        warning = derived_warning(clips, "clip", output_dir)
+        if warning is not None:
+            logger.warning("%s", warning)
     # Created only now, so that a run rejected above leaves no empty folder behind.
     created = fs.writable_folder(output_dir, "output folder")
     if isinstance(created, Failure):

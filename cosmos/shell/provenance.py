@@ -367,6 +367,42 @@ def sidecar_sha256(path: Path) -> str | None:
     return record.head.output_sha256 if record is not None else None
 
 
+def derived_warning(outputs: Iterable[Path], kind: str, root: Path) -> str | None:
+    """Return a warning naming the artifacts under ``root`` made from those of ``outputs`` that
+    exist as ``kind`` artifacts, or ``None`` when there are none.
+
+    A run that replaces such outputs with ``force`` logs it first, because those artifacts will
+    then record a source that is gone.
+    """
+    derived = derived_from(outputs, kind, root)
+    if not derived:
+        return None
+    more = f" and {len(derived) - 3} more" if len(derived) > 3 else ""
+    return (
+        f"replacing {kind}s that other artifacts were made from: {', '.join(derived[:3])}{more}; "
+        "their sidecars will record a source that is gone, and verify will report them as "
+        "changed sources"
+    )
+
+
+def derived_from(outputs: Iterable[Path], kind: str, root: Path) -> list[str]:
+    """Name the artifacts under ``root`` made from those of ``outputs`` that exist as ``kind``
+    artifacts, matched by the sha256 their sidecars record."""
+    suffix = next(suffix for suffix, sidecar_kind in SIDECAR_KINDS.items() if sidecar_kind == kind)
+    replaced: dict[str, Path] = {}
+    for output in outputs:
+        record = read_record(str(output.parent), output.name + suffix, kind)
+        if record is not None and output.is_file():
+            replaced[record.head.output_sha256] = output
+    if not replaced or not root.is_dir():
+        return []
+    return sorted(
+        f"{record.sidecar} (made from {replaced[record.head.source_sha256]})"
+        for record in scan([root]).records
+        if record.head.source_sha256 in replaced and record.head.output_sha256 not in replaced
+    )
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while many acyclic objects are created.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from cosmos.core.model.documents import (
     IngestRunDocument,
     encode_document,
 )
+from cosmos.sdk.crop import CropJob, crop
 from cosmos.sdk.errors import OutputExistsError
 from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest, ingest_run
 from cosmos.sdk.optimize import OptimizeOptions, optimize
@@ -338,6 +340,24 @@ def test_force_keeps_file_cosmos_did_not_make(media: MediaCache, tmp_path: Path)
     with pytest.raises(ValueError, match="has no Cosmos sidecar, so Cosmos did not make it"):
         ingest(tmp_path / "in", tmp_path / "out", options=IngestOptions(force=True))
     assert recording.read_bytes() == b"an original recording"
+
+
+def test_force_warns_of_views_cut_from_clip(
+    media: MediaCache, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    media.copy(GeneratedClip(64, 48, seconds=0.5), tmp_path / "first", "a.mp4")
+    media.copy(GeneratedClip(96, 64, seconds=0.5), tmp_path / "second", "a.mp4")
+    (clip,) = ingest(tmp_path / "first", tmp_path / "out")
+    (view,) = crop([clip], [CropJob(size=32)], tmp_path / "out" / "views")
+
+    with caplog.at_level(logging.WARNING, logger="cosmos"):
+        ingest(tmp_path / "second", tmp_path / "out", options=IngestOptions(force=True))
+
+    sidecar = view.with_name(view.name + ".cosmos_view.v1.json")
+    assert f"replacing clips that other artifacts were made from: {sidecar} (made from" in (
+        caplog.text
+    )
+    assert "verify will report them as changed sources" in caplog.text
 
 
 def test_full_disk_keeps_earlier_clip(
