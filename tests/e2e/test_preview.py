@@ -494,10 +494,9 @@ def test_failed_render_leaves_no_bundle(
     assert [path.name for path in out.iterdir() if path.is_dir()] == []
 
 
-def test_interrupted_render_leaves_no_bundle(
-    marks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Stop the run as Ctrl-C would, after the frames and the first image are written.
+def _interrupt_after_first_image(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Stop the next preview as Ctrl-C would, after its frames and first image are written;
+    return the list of image renders that ran."""
     render = preview_shell._render_image
     calls: list[object] = []
 
@@ -508,6 +507,13 @@ def test_interrupted_render_leaves_no_bundle(
         return render(*args)
 
     monkeypatch.setattr(preview_shell, "_render_image", interrupted)
+    return calls
+
+
+def test_interrupted_render_leaves_no_bundle(
+    marks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _interrupt_after_first_image(monkeypatch)
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         preview([marks], [CropJob(size=100)], out, options=_options())
@@ -523,19 +529,11 @@ def test_interrupted_rerun_keeps_earlier_bundle(
     earlier = {path: sha256_file(path) for path in out.rglob("*.png")}
     assert set(first.frame_paths) <= set(earlier)
 
-    render = preview_shell._render_image
-    calls: list[object] = []
-
-    def interrupted(*args: Any) -> Any:
-        if calls:
-            raise KeyboardInterrupt
-        calls.append(args)
-        return render(*args)
-
-    monkeypatch.setattr(preview_shell, "_render_image", interrupted)
+    calls = _interrupt_after_first_image(monkeypatch)
     more = _options(frame_selectors=[*SELECTORS, "0.25", "0.75"], stack_times_sec=[0.0, 0.5])
     with pytest.raises(KeyboardInterrupt):
         preview([marks], [CropJob(size=100)], out, options=more)
+    assert calls
     assert {path: sha256_file(path) for path in out.rglob("*.png")} == earlier
 
 
