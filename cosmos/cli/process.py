@@ -26,7 +26,7 @@ from cosmos.cli.output import (
     print_json,
 )
 from cosmos.core.crop.jobs import AnyCropJob, CropJob, default_square_size
-from cosmos.core.crop.plan import output_names
+from cosmos.core.crop.plan import clip_view_names
 from cosmos.core.model.documents import (
     DRY_RUN_SCHEMA,
     IngestDryRunPlan,
@@ -37,7 +37,7 @@ from cosmos.core.model.documents import (
     encode_document,
 )
 from cosmos.crop.jobs import parse_jobs_json
-from cosmos.sdk.crop import crop_run
+from cosmos.sdk.crop import crop_beside_clips
 from cosmos.sdk.errors import CosmosError
 from cosmos.sdk.ingest import IngestOptions, ingest_run
 from cosmos.shell.fs import atomic_write_bytes
@@ -65,7 +65,7 @@ def _planned_views(
             view_id=None if isinstance(job, CropJob) else job.view_id,
             output=str(clip.parent / f"{name}.mp4"),
         )
-        for (clip, job, _, j), name in zip(pairs, output_names(pairs), strict=True)
+        for (clip, job, _, j), name in zip(pairs, clip_view_names(pairs), strict=True)
     ]
 
 
@@ -178,7 +178,7 @@ def process(
             report_ingest(ingested, mode)
         return status
     try:
-        cropped = crop_run(
+        cropped = crop_beside_clips(
             list(ingested.produced),
             jobs,
             output_dir,

@@ -54,6 +54,8 @@ def _run(
     out_dir: Path,
     options: _Options,
     command: str,
+    *,
+    names_from_clips: bool = False,
 ) -> CropResult:
     result = run_crop(
         pairs,
@@ -63,6 +65,7 @@ def _run(
         profile=options.profile,
         force=options.force,
         command=command,
+        names_from_clips=names_from_clips,
     )
     return unwrap_or_raise(result)
 
@@ -121,6 +124,31 @@ def crop_run(
     return _run(pairs, out_dir, options, command)
 
 
+def crop_beside_clips(
+    clips: Sequence[Path],
+    jobs: Sequence[AnyCropJob],
+    out_dir: Path,
+    *,
+    ffmpeg_opts: Mapping[str, object] | None = None,
+    command: str = "cosmos.sdk.crop.crop",
+) -> CropResult:
+    """Apply every job to every clip as :func:`crop_run` does, naming each view after its clip.
+
+    ``cosmos process`` uses it for the views it cuts beside the clips it made: a view's name
+    (``<clip>_job00_t00_s<size>.mp4``, ``<clip>_<view_id>.mp4``, ``<clip>_rect<NN>.mp4``) then
+    depends on its clip alone, so a rerun for some clips meets no other clip's views.
+    """
+    if not clips:
+        raise InvalidOptionError("invalid clips: pass at least one video file")
+    checked = check_jobs(jobs)
+    pairs = [
+        CropPair(Path(clip).expanduser(), job, input_number, job_number, fit_default=not jobs)
+        for input_number, clip in enumerate(clips)
+        for job_number, job in enumerate(checked)
+    ]
+    return _run(pairs, out_dir, _options(ffmpeg_opts), command, names_from_clips=True)
+
+
 def crop(
     input_videos: Sequence[Path],
     jobs: Sequence[AnyCropJob],
@@ -146,4 +174,12 @@ def crop(
     return list(crop_run(input_videos, jobs, out_dir, ffmpeg_opts=ffmpeg_opts).produced)
 
 
-__all__ = ["CropJob", "CropResult", "RectCropJob", "crop", "crop_pairs", "crop_run"]
+__all__ = [
+    "CropJob",
+    "CropResult",
+    "RectCropJob",
+    "crop",
+    "crop_beside_clips",
+    "crop_pairs",
+    "crop_run",
+]

@@ -14,7 +14,14 @@ from returns.result import Failure, Result, Success
 import cosmos
 from cosmos.core.crop.geometry import CropGeometry, crop_geometry, crop_rect
 from cosmos.core.crop.jobs import AnyCropJob, CropJob, default_square_size
-from cosmos.core.crop.plan import CROP_CRF, CropPlan, TrimWindow, build_crop_plan, output_names
+from cosmos.core.crop.plan import (
+    CROP_CRF,
+    CropPlan,
+    TrimWindow,
+    build_crop_plan,
+    clip_view_names,
+    output_names,
+)
 from cosmos.core.encode.policy import SOFTWARE_ENCODER, EncoderChoice, encoder_candidates
 from cosmos.core.encode.profiles import DeterminismProfile, choose_profile_name, lookup_profile
 from cosmos.core.errors import (
@@ -290,6 +297,8 @@ def _plan_pairs(
     ffmpeg: ResolvedTool,
     profile: DeterminismProfile | None,
     prefer_hevc_hw: bool,
+    *,
+    names_from_clips: bool,
 ) -> Result[list[_Planned], CosmosFailure]:
     indexed: dict[Path, tuple[MediaFacts, PacketIndex]] = {}
     for pair in pairs:
@@ -304,7 +313,8 @@ def _plan_pairs(
         indexed[pair.source] = result.unwrap()
 
     pairs = [fit_default_job(pair, indexed[pair.source][0]) for pair in pairs]
-    names = output_names([(p.source, p.job, p.input_number, p.job_number) for p in pairs])
+    numbered = [(p.source, p.job, p.input_number, p.job_number) for p in pairs]
+    names = clip_view_names(numbered) if names_from_clips else output_names(numbered)
     unique = _check_names(pairs, names, output_dir)
     if isinstance(unique, Failure):
         return unique
@@ -372,12 +382,14 @@ def run_crop(
     profile: str | None = None,
     force: bool = False,
     command: str = "cosmos.sdk.crop.crop",
+    names_from_clips: bool = False,
 ) -> Result[CropResult, CosmosFailure]:
     """Plan every pair (any invalid job fails the run before an encode), then run each.
 
     Views and view sidecars already in ``out_dir`` are replaced only with ``force``; without
     it the run stops before any encode (a dry run warns). An output that would replace one of
-    the inputs always stops the run.
+    the inputs always stops the run. ``names_from_clips`` names views after their input
+    (:func:`clip_view_names`) instead of by position.
     """
     profile_name = choose_profile_name(profile, os.environ.get("COSMOS_PROFILE"))
     resolved_profile: DeterminismProfile | None = None
@@ -397,7 +409,14 @@ def run_crop(
     if isinstance(tool, Failure):
         return tool
     ffmpeg = tool.unwrap()
-    planned_result = _plan_pairs(pairs, output_dir, ffmpeg, resolved_profile, prefer_hevc_hw)
+    planned_result = _plan_pairs(
+        pairs,
+        output_dir,
+        ffmpeg,
+        resolved_profile,
+        prefer_hevc_hw,
+        names_from_clips=names_from_clips,
+    )
     if isinstance(planned_result, Failure):
         return planned_result
     planned = planned_result.unwrap()

@@ -82,9 +82,9 @@ def test_process_dry_run_one_plan(
     assert [c.status for c in plan.ingest.clips] == ["planned", "planned"]
     assert [Path(v.output).name for v in plan.crop.views] == [
         "alpha_corner.mp4",
-        "crop_000_rect01.mp4",
+        "alpha_rect01.mp4",
         "beta_corner.mp4",
-        "crop_001_rect01.mp4",
+        "beta_rect01.mp4",
     ]
     assert list(out.glob("*.mp4")) == []
 
@@ -97,14 +97,14 @@ def test_dry_run_default_view_fits_clip(recordings: Path, tmp_path: Path, cli: C
         (out / "cosmos_process_dry_run.v1.json").read_bytes(), type=ProcessDryRunPlan
     )
     assert [Path(v.output).name for v in plan.crop.views] == [
-        "crop_000_job00_t00_s240.mp4",
-        "crop_001_job00_t00_s144.mp4",
+        "alpha_job00_t00_s240.mp4",
+        "beta_job00_t00_s144.mp4",
     ]
     real = cli("process", recordings, tmp_path / "real", "--post-process", "--plain")
     assert real.code == 0, real.stderr
-    assert sorted(p.name for p in (tmp_path / "real").glob("crop_*.mp4")) == [
-        "crop_000_job00_t00_s240.mp4",
-        "crop_001_job00_t00_s144.mp4",
+    assert sorted(p.name for p in (tmp_path / "real").glob("*_job00_*.mp4")) == [
+        "alpha_job00_t00_s240.mp4",
+        "beta_job00_t00_s144.mp4",
     ]
 
 
@@ -136,9 +136,12 @@ def test_crop_stage_conflict_reports_clips(
     media: MediaCache, recordings: Path, tmp_path: Path, cli: CliRunner
 ) -> None:
     out = tmp_path / "out"
-    assert cli("process", recordings, out, "--post-process").code == 0
     newer = tmp_path / "newer"
     media.copy(GeneratedClip(320, 240), newer, "gamma.mp4")
+    assert cli("process", newer, out, "--post-process").code == 0
+    # The clip is gone but its view is still there, so only the crop stage meets an output.
+    (out / "gamma.mp4").unlink()
+    (out / "gamma.mp4.cosmos_clip.v1.json").unlink()
 
     result = cli("process", newer, out, "--post-process", "--plain")
 
@@ -180,3 +183,24 @@ def test_dry_run_finds_repeated_view_id(recordings: Path, tmp_path: Path, cli: C
     planned = cli(*args, "--dry-run")
     assert planned.code == 3
     assert "crop stage: two jobs would both write" in planned.stderr
+
+
+def test_rerun_for_failed_clip_keeps_other_views(
+    media: MediaCache, tmp_path: Path, cli: CliRunner
+) -> None:
+    folder = tmp_path / "in"
+    media.copy(GeneratedClip(320, 240), folder, "good.mp4")
+    broken = folder / "late.mp4"
+    broken.write_bytes(b"not video yet")
+    out = tmp_path / "out"
+    first = cli("process", folder, out, "--post-process")
+    assert first.code == 3
+    view = out / "good_job00_t00_s240.mp4"
+    before = view.read_bytes()
+
+    media.copy(GeneratedClip(320, 240, seconds=2), folder, "late.mp4")
+    again = cli("process", folder, out, "--post-process", "--clip", "late")
+
+    assert again.code == 0, again.stderr
+    assert view.read_bytes() == before
+    assert (out / "late_job00_t00_s240.mp4").is_file()

@@ -46,6 +46,24 @@ def output_names(pairs: list[tuple[Path, AnyCropJob, int, int]]) -> list[str]:
     ]
 
 
+def clip_view_names(pairs: list[tuple[Path, AnyCropJob, int, int]]) -> list[str]:
+    """Name every output after its input's stem, for views cut beside the clips they come from.
+
+    ``cosmos process`` uses these names, so a view's name depends on its clip alone and not on
+    which other clips a run made: a rerun for some clips meets no other clip's views. Squares
+    are ``<clip>_job<NN>_t00_s<size>``, rects ``<clip>_<view_id>`` or ``<clip>_rect<NN>``.
+    """
+    names = []
+    for source, job, _, job_number in pairs:
+        if isinstance(job, CropJob):
+            names.append(f"{source.stem}_job{job_number:02d}_t00_s{job.size}")
+        elif job.view_id:
+            names.append(f"{source.stem}_{job.view_id}")
+        else:
+            names.append(f"{source.stem}_rect{job_number:02d}")
+    return names
+
+
 @dataclass(frozen=True, slots=True)
 class TrimWindow:
     """Start and length of a trimmed output: seek time and frame count (``None``: to the end)."""
