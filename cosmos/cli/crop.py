@@ -15,6 +15,7 @@ from cosmos.cli.output import (
     PlainFlag,
     UsageError,
     command_line,
+    dry_run_status,
     output_mode,
     print_json,
     print_plain,
@@ -42,7 +43,8 @@ def report(result: CropResult, mode: str) -> int:
             detail = job.reason if job.status == "failed" else job.output
             print(f"{job.status:<9} {rect:<20} {detail}")
         print(run_line(result))
-    return EXIT_PROCESSING if any(j.status == "failed" for j in result.jobs) else EXIT_OK
+    status = EXIT_PROCESSING if any(j.status == "failed" for j in result.jobs) else EXIT_OK
+    return dry_run_status(result, status)
 
 
 @Parameter(name="*")
@@ -227,8 +229,8 @@ def run(
     of the frame's shorter side when smaller. Rect: --x0 --y0 --width --height as fractions
     of the frame, or pixels with --px. Trims are seconds. Views already in --out-dir are
     replaced only with --force. Exit status: 0 all produced, 2 bad option or inline job, 3
-    invalid input (a bad jobs file too) or outputs exist without --force, 4 FFmpeg missing, 5
-    an encode failed.
+    invalid input (a bad jobs file too) or outputs exist without --force (a dry run too, since
+    the real run would stop), 4 FFmpeg missing, 5 an encode failed.
 
     Parameters
     ----------

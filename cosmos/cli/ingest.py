@@ -14,6 +14,7 @@ from cosmos.cli.output import (
     JsonFlag,
     PlainFlag,
     command_line,
+    dry_run_status,
     output_mode,
     print_json,
     print_plain,
@@ -168,4 +169,4 @@ def run(
         command=command_line(),
     )
     report(result, mode)
-    return exit_status(result)
+    return dry_run_status(result, exit_status(result))

@@ -13,6 +13,7 @@ from cosmos.cli.output import (
     JsonFlag,
     PlainFlag,
     command_line,
+    dry_run_status,
     output_mode,
     print_json,
     print_plain,
@@ -112,4 +113,4 @@ def run(
             print(f"{outcome.status:<9} {outcome.mode:<9} {outcome.source}  {detail}")
         print(run_line(result))
     failed = any(o.status == "failed" for o in result.outcomes)
-    return EXIT_PROCESSING if failed else EXIT_OK
+    return dry_run_status(result, EXIT_PROCESSING if failed else EXIT_OK)

@@ -11,6 +11,7 @@ from typing import Annotated, Literal, Protocol
 import msgspec
 from cyclopts import Parameter
 
+from cosmos.core.model.documents import FindingRecord
 from cosmos.sdk.errors import (
     CosmosError,
     InvalidInputError,
@@ -118,6 +119,33 @@ def run_summary(result: RunResult) -> dict[str, object]:
         "dry_run_plan": str(result.dry_run_plan) if result.dry_run_plan else None,
         ("planned" if result.dry_run else "produced"): [str(p) for p in result.produced],
     }
+
+
+class _PlanValidation(msgspec.Struct):
+    validation: list[FindingRecord] = msgspec.field(default_factory=list)
+
+
+def dry_run_status(result: RunResult, status: int) -> int:
+    """Return ``status`` for a real run, and for a dry run whose plan has no blocking finding.
+
+    A plan with a blocking finding (an output that exists without force, a clip that would be
+    skipped) is a run that would stop, so the dry run exits 3 with an error line, as the real
+    run would.
+    """
+    if not result.dry_run or result.dry_run_plan is None or status != EXIT_OK:
+        return status
+    try:
+        plan = msgspec.json.decode(Path(result.dry_run_plan).read_bytes(), type=_PlanValidation)
+    except (OSError, msgspec.DecodeError):
+        return status
+    blocking = sorted({finding.code for finding in plan.validation if finding.blocking})
+    if not blocking:
+        return status
+    print_error(
+        f"the plan has blocking findings ({', '.join(blocking)}), so the real run would stop "
+        f"before any work; see {result.dry_run_plan}"
+    )
+    return EXIT_INVALID_INPUT
 
 
 def run_line(result: RunResult) -> str:

@@ -20,6 +20,7 @@ from cosmos.cli.output import (
     UsageError,
     cli_wording,
     command_line,
+    dry_run_status,
     exit_code_for,
     output_mode,
     print_error,
@@ -168,7 +169,7 @@ def process(
                 "view_id"
             )
             return EXIT_INVALID_INPUT
-        return ingest_exit_status(ingested)
+        return dry_run_status(ingested, ingest_exit_status(ingested))
 
     status = ingest_exit_status(ingested)
     if not post_process or not ingested.produced:

@@ -525,6 +525,12 @@ def test_cli_crop_existing_view_exit_3(marks: Path, tmp_path: Path, cli: CliRunn
     assert "already exist" in rejected.stderr
     assert "--force" in rejected.stderr
     assert "ffmpeg_opts" not in rejected.stderr
+    # The dry run predicts the stop: exit 3 and the blocking finding.
+    planned = cli(*args, "--dry-run", "--json")
+    assert planned.code == 3
+    assert json.loads(planned.stdout)["dry_run"] is True
+    assert "the plan has blocking findings (output-exists)" in planned.stderr
+    assert cli(*args, "--force", "--dry-run").code == 0
     assert cli(*args, "--force").code == 0
 
 
