@@ -49,7 +49,7 @@ from cosmos.core.optimize.plan import (
     with_faststart_pass,
 )
 from cosmos.core.provenance.ids import make_run_id
-from cosmos.core.provenance.paths import SIDECAR_KINDS
+from cosmos.core.provenance.paths import SIDECAR_KINDS, sidecar_path
 from cosmos.shell import fs
 from cosmos.shell.binaries import ResolvedTool, resolve_ffmpeg_and_ffprobe
 from cosmos.shell.envinfo import current_platform, ffmpeg_info, system_info, utc_now
@@ -584,7 +584,8 @@ def _optimize_one(
 
 
 def _existing_files(plan: OptimizePlan) -> frozenset[Path]:
-    return frozenset(path for path in (plan.output, plan.cmd, plan.log) if path.exists())
+    sidecar = Path(sidecar_path(plan.output, "optimized"))
+    return frozenset(path for path in (plan.output, plan.cmd, plan.log, sidecar) if path.exists())
 
 
 def _source_artifact_id(source: Path) -> str | None:

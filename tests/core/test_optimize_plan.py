@@ -241,8 +241,9 @@ def test_dry_run_existing_output(force: bool) -> None:
         ("video", True),
         ("command", True),
         ("log", False),
+        ("optimized-sidecar", False),
     ]
-    assert [o.will_create_on_apply for o in document.outputs] == [force] * 3
+    assert [o.will_create_on_apply for o in document.outputs] == [force] * 4
     codes = [finding.code for finding in document.validation]
     assert ("output-exists" in codes) is not force
 

@@ -359,6 +359,7 @@ def test_dry_run_writes_plan_only(sources: dict[str, Path], tmp_path: Path) -> N
         ("pcm_optimized.mp4", "video"),
         ("pcm_optimized.mp4.cmd.txt", "command"),
         ("pcm_optimized.mp4.log.txt", "log"),
+        ("pcm_optimized.mp4.cosmos_optimized.v1.json", "optimized-sidecar"),
     ]
     assert list(tmp_path.glob("*.txt")) == []
     assert plan.commands[0].argv[0].endswith("ffmpeg")

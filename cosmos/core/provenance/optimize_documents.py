@@ -36,7 +36,7 @@ from cosmos.core.optimize.options import ResolvedOptimize
 from cosmos.core.optimize.plan import OptimizePlan
 from cosmos.core.provenance.ids import make_artifact_id
 from cosmos.core.provenance.ingest_documents import video_facts
-from cosmos.core.provenance.paths import relative_path
+from cosmos.core.provenance.paths import relative_path, sidecar_path
 
 OPTIMIZE_TOOL = "cosmos-optimize"
 
@@ -165,8 +165,8 @@ def build_optimize_dry_run(
 ) -> OptimizeDryRunPlan:
     """Build ``cosmos_optimize_dry_run.json``.
 
-    ``plans`` contains each plan, the source's probe, and which of the plan's output, cmd.txt
-    and log.txt exist already. Only an existing output stops a run without ``force``.
+    ``plans`` contains each plan, the source's probe, and which of the plan's output, cmd.txt,
+    log.txt and sidecar exist already. Only an existing output stops a run without ``force``.
     """
     validation = [
         FindingRecord(
@@ -206,8 +206,8 @@ def build_optimize_dry_run(
             for p, facts, _ in plans
         ],
         outputs=[
-            # A run that goes ahead writes cmd.txt and log.txt as well as the output, so all
-            # three share the output's will_create_on_apply.
+            # A run that goes ahead writes cmd.txt, log.txt and the sidecar as well as the
+            # output, so all four share the output's will_create_on_apply.
             PlannedOutput(
                 path=str(path),
                 kind=kind,
@@ -216,7 +216,12 @@ def build_optimize_dry_run(
                 will_create_on_apply=options.force or p.output not in existing,
             )
             for p, _, existing in plans
-            for path, kind in ((p.output, "video"), (p.cmd, "command"), (p.log, "log"))
+            for path, kind in (
+                (p.output, "video"),
+                (p.cmd, "command"),
+                (p.log, "log"),
+                (sidecar_path(p.output, "optimized"), "optimized-sidecar"),
+            )
         ],
         commands=[
             PlannedCommand(

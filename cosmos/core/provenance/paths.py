@@ -12,6 +12,12 @@ SIDECAR_KINDS: dict[str, str] = {
 }
 
 
+def sidecar_path(media: PurePath, kind: str) -> PurePath:
+    """Name the ``kind`` sidecar of ``media``: its file name plus the kind's suffix."""
+    suffix = next(suffix for suffix, sidecar_kind in SIDECAR_KINDS.items() if sidecar_kind == kind)
+    return media.with_name(media.name + suffix)
+
+
 def relative_path(target: PurePath, start_folder: PurePath) -> str:
     """Return ``target`` relative to ``start_folder``, walking up with ``..`` where needed.
 
