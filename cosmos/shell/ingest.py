@@ -247,6 +247,7 @@ def _encode_clip(
             output_sha256=output_sha,
             output_bytes=plan.paths.temporary.stat().st_size,
             output_facts=output_facts,
+            findings=tuple(prepared.findings),
         )
         document = build_clip_document(
             produced,

@@ -120,6 +120,10 @@ class ClipDocument(msgspec.Struct, frozen=True):
     video: VideoFacts
     encode: ClipEncode
     env: EnvInfo
+    # What the clip's planning found and the run went ahead with, such as the per-second folders
+    # an --allow-partial COSM clip lacks, so the sidecar says the output is shorter than
+    # ``frames``. Documents written before this field decode with an empty list.
+    findings: list[FindingRecord] = msgspec.field(default_factory=list)
 
 
 class IngestOptionsRecord(msgspec.Struct, frozen=True):

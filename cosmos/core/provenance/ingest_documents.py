@@ -99,6 +99,7 @@ class ProducedClip:
     output_sha256: str
     output_bytes: int
     output_facts: MediaFacts
+    findings: tuple[Finding, ...] = ()
 
 
 def build_clip_document(
@@ -151,6 +152,7 @@ def build_clip_document(
             profile=profile_name,
         ),
         env=env,
+        findings=finding_records(produced.findings),
     )
 
 
