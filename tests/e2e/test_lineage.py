@@ -7,9 +7,11 @@ import json
 import shutil
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from cosmos.cli.lineage import _print_nodes
+from cosmos.core.provenance.lineage import LineageIndexDocument
 from cosmos.sdk.crop import CropJob, crop
 from cosmos.sdk.errors import InvalidInputError
 from cosmos.sdk.ingest import IngestOptions, ingest
@@ -205,6 +207,8 @@ def test_index_write_and_empty(pipeline: dict[str, Path], tmp_path: Path, cli: C
     result = cli("lineage", "build", pipeline["out"], "-o", target, "--json")
     assert result.code == 0, result.stderr
     written = json.loads(target.read_text(encoding="utf-8"))
+    document = msgspec.json.decode(target.read_bytes(), type=LineageIndexDocument, strict=True)
+    assert document.node_count == len(document.nodes) == 5
     assert written["schema"] == "cosmos-lineage-index-v1"
     assert written["node_count"] == 5
     assert written["edge_count"] == 3

@@ -22,6 +22,7 @@ from cosmos.core.model.documents import (
     ProcessDryRunPlan,
     ViewDocument,
 )
+from cosmos.core.provenance.lineage import LineageIndexDocument
 
 DOCUMENT_TYPES: dict[str, type[msgspec.Struct]] = {
     "cosmos_clip.v1": ClipDocument,
@@ -36,6 +37,7 @@ DOCUMENT_TYPES: dict[str, type[msgspec.Struct]] = {
     "cosmos_process_dry_run.v1": ProcessDryRunPlan,
     "cosmos_crop_preview_run.v1": PreviewRunDocument,
     "preview_plan.v1": PreviewPlanDocument,
+    "cosmos_lineage_index.v1": LineageIndexDocument,
 }
 
 

@@ -68,6 +68,17 @@ class SidecarHead(msgspec.Struct, frozen=True, gc=False):
     sidecar: str
 
 
+class LineageIndexDocument(msgspec.Struct, frozen=True):
+    """The lineage index that ``LineageIndex.write`` saves, as ``graph_to_dict`` builds it."""
+
+    schema: Literal["cosmos-lineage-index-v1"]
+    node_count: int
+    edge_count: int
+    nodes: list[Node]
+    edges: list[Edge]
+    warnings: list[str]
+
+
 def node_order(node: Node) -> tuple[int, str, str]:
     """Stable order of nodes: stage, then id, then sha256."""
     return STAGE_ORDER[node.stage], node.id, node.sha256
