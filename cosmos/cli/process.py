@@ -30,17 +30,20 @@ from cosmos.core.crop.jobs import AnyCropJob, CropJob, default_square_size
 from cosmos.core.crop.plan import clip_view_names
 from cosmos.core.model.documents import (
     DRY_RUN_SCHEMA,
+    FindingRecord,
     IngestDryRunPlan,
+    PlannedOutput,
     PlannedView,
     ProcessCropStage,
     ProcessDryRunPlan,
     SideEffects,
     encode_document,
 )
+from cosmos.core.provenance.paths import sidecar_path
 from cosmos.crop.jobs import parse_jobs_json
 from cosmos.sdk.crop import crop_beside_clips
 from cosmos.sdk.errors import CosmosError
-from cosmos.sdk.ingest import IngestOptions, ingest_run
+from cosmos.sdk.ingest import IngestOptions, IngestResult, ingest_run
 from cosmos.shell.fs import atomic_write_bytes
 
 PROCESS_DRY_RUN = "cosmos_process_dry_run.v1.json"
@@ -68,6 +71,102 @@ def _planned_views(
         )
         for (clip, job, _, j), name in zip(pairs, clip_view_names(pairs), strict=True)
     ]
+
+
+def _crop_findings(views: list[PlannedView], clips: list[Path], force: bool) -> list[FindingRecord]:
+    """Find what would stop the crop stage after the ingest: a view that would replace a clip,
+    two jobs writing one view, and views already there without force."""
+    findings = []
+    planned_clips = {str(path) for path in clips}
+    outputs = [view.output for view in views]
+    for view in views:
+        name = Path(view.clip).stem
+        if view.output in planned_clips:
+            message = (
+                f"view {view.output} would replace the clip of the same name; give the job "
+                "another view_id, or rename the recording"
+            )
+            findings.append(FindingRecord(name, "view-replaces-clip", message, blocking=True))
+        elif outputs.count(view.output) > 1:
+            message = f"two jobs would both write {view.output}; give each rect job its own view_id"
+            findings.append(FindingRecord(name, "view-name-repeated", message, blocking=True))
+        elif Path(view.output).exists() and not force:
+            message = (
+                f"{view.output} already exists, so the crop stage stops after the ingest unless "
+                "force=True (CLI: --force)"
+            )
+            findings.append(FindingRecord(name, "output-exists", message, blocking=True))
+    return findings
+
+
+def _dry_run(
+    ingested: IngestResult,
+    jobs: list[AnyCropJob],
+    crop_config: Path | None,
+    post_process: bool,
+    mode: str,
+) -> int:
+    """Write the process plan (the ingest plan plus the views the crop stage would make)."""
+    clips = list(ingested.produced)
+    views = _planned_views(clips, jobs, ingested.planned_sizes) if post_process else []
+    stage = ProcessCropStage(
+        enabled=post_process,
+        jobs_file=str(crop_config) if crop_config else None,
+        default_job=not jobs,
+        views=views,
+    )
+
+    assert ingested.dry_run_plan is not None
+    ingest_plan = msgspec.json.decode(ingested.dry_run_plan.read_bytes(), type=IngestDryRunPlan)
+    force = ingest_plan.options.force
+    crop_findings = _crop_findings(views, clips, force)
+    ingest_blocked = any(finding.blocking for finding in ingest_plan.validation)
+    crop_blocked = ingest_blocked or any(finding.blocking for finding in crop_findings)
+
+    view_outputs = [
+        PlannedOutput(
+            path=str(path),
+            kind=kind,
+            stage="crop",
+            exists=path.exists(),
+            will_create_on_apply=not crop_blocked,
+        )
+        for view in views
+        for path, kind in (
+            (Path(view.output), "video"),
+            (Path(sidecar_path(Path(view.output), "view")), "view-sidecar"),
+        )
+    ]
+    plan_path = Path(ingested.dry_run_plan).parent / PROCESS_DRY_RUN
+    document = ProcessDryRunPlan(
+        schema=DRY_RUN_SCHEMA,
+        command=command_line(),
+        created_at=ingest_plan.created_at,
+        side_effects=SideEffects(
+            executes_media_processing=False,
+            creates_media_outputs=False,
+            writes_metadata=[*ingest_plan.side_effects.writes_metadata, str(plan_path)],
+        ),
+        ingest=ingest_plan,
+        crop=stage,
+        inputs=ingest_plan.inputs,
+        outputs=[*ingest_plan.outputs, *view_outputs],
+        commands=ingest_plan.commands,
+        validation=[*ingest_plan.validation, *crop_findings],
+    )
+    atomic_write_bytes(plan_path, encode_document(document))
+
+    if mode == "json":
+        print_json({"dry_run_plan": str(plan_path), "ingest": ingest_plan, "crop": stage})
+    else:
+        report_ingest(ingested, mode)
+        if mode == "human":
+            print(f"process plan: {plan_path}")
+    # The real run would stop at the crop stage on any of these, after making every clip.
+    if crop_findings:
+        print_error(f"crop stage: {crop_findings[0].message}")
+        return EXIT_INVALID_INPUT
+    return dry_run_status(ingested, ingest_exit_status(ingested))
 
 
 def process(
@@ -123,53 +222,7 @@ def process(
     ingested = ingest_run(input_dir, output_dir, options=options, command=command_line())
 
     if dry_run:
-        clips = list(ingested.produced)
-        stage = ProcessCropStage(
-            enabled=post_process,
-            jobs_file=str(crop_config) if crop_config else None,
-            default_job=not jobs,
-            views=_planned_views(clips, jobs, ingested.planned_sizes) if post_process else [],
-        )
-        assert ingested.dry_run_plan is not None
-        ingest_plan = msgspec.json.decode(ingested.dry_run_plan.read_bytes(), type=IngestDryRunPlan)
-        plan_path = Path(ingested.dry_run_plan).parent / PROCESS_DRY_RUN
-        document = ProcessDryRunPlan(
-            schema=DRY_RUN_SCHEMA,
-            command=command_line(),
-            created_at=ingest_plan.created_at,
-            side_effects=SideEffects(
-                executes_media_processing=False,
-                creates_media_outputs=False,
-                writes_metadata=[*ingest_plan.side_effects.writes_metadata, str(plan_path)],
-            ),
-            ingest=ingest_plan,
-            crop=stage,
-        )
-        atomic_write_bytes(plan_path, encode_document(document))
-        if mode == "json":
-            print_json({"dry_run_plan": str(plan_path), "ingest": ingest_plan, "crop": stage})
-        else:
-            report_ingest(ingested, mode)
-            if mode == "human":
-                print(f"process plan: {plan_path}")
-        # The real run would stop at the crop stage on either problem, after making every clip.
-        planned_clips = {str(path) for path in clips}
-        collision = next((view for view in stage.views if view.output in planned_clips), None)
-        if collision is not None:
-            print_error(
-                f"crop stage: view {collision.output} would replace the clip of the same name; "
-                "give the job another view_id, or rename the recording"
-            )
-            return EXIT_INVALID_INPUT
-        outputs = [view.output for view in stage.views]
-        repeated = next((output for output in outputs if outputs.count(output) > 1), None)
-        if repeated is not None:
-            print_error(
-                f"crop stage: two jobs would both write {repeated}; give each rect job its own "
-                "view_id"
-            )
-            return EXIT_INVALID_INPUT
-        return dry_run_status(ingested, ingest_exit_status(ingested))
+        return _dry_run(ingested, jobs, crop_config if post_process else None, post_process, mode)
 
     status = ingest_exit_status(ingested)
     if not post_process or not ingested.produced:

@@ -86,6 +86,17 @@ def test_process_dry_run_one_plan(
         "beta_corner.mp4",
         "beta_rect01.mp4",
     ]
+    # The top-level lists cover both stages, as in every dry-run plan.
+    assert plan.inputs == plan.ingest.inputs
+    assert plan.commands == plan.ingest.commands
+    crop_outputs = [(Path(o.path).name, o.kind) for o in plan.outputs if o.stage == "crop"]
+    assert crop_outputs[:2] == [
+        ("alpha_corner.mp4", "video"),
+        ("alpha_corner.mp4.cosmos_view.v1.json", "view-sidecar"),
+    ]
+    assert len(crop_outputs) == 8
+    assert all(o.will_create_on_apply for o in plan.outputs)
+    assert plan.validation == []
     assert list(out.glob("*.mp4")) == []
 
 

@@ -507,7 +507,13 @@ class ProcessCropStage(msgspec.Struct, frozen=True):
 
 
 class ProcessDryRunPlan(msgspec.Struct, frozen=True):
-    """``cosmos_process_dry_run.v1.json``: ingest then crop, planned in one document."""
+    """``cosmos_process_dry_run.v1.json``: ingest then crop, planned in one document.
+
+    ``inputs``, ``outputs``, ``commands`` and ``validation`` cover both stages as every dry-run
+    plan's do, except the crop commands: a view's argv depends on its clip, which does not
+    exist yet, so ``commands`` lists the ingest commands and ``crop.views`` names the views.
+    Documents written before these fields decode with empty lists.
+    """
 
     schema: str
     command: str
@@ -515,6 +521,10 @@ class ProcessDryRunPlan(msgspec.Struct, frozen=True):
     side_effects: SideEffects
     ingest: IngestDryRunPlan
     crop: ProcessCropStage
+    inputs: list[PlannedInput] = msgspec.field(default_factory=list)
+    outputs: list[PlannedOutput] = msgspec.field(default_factory=list)
+    commands: list[PlannedCommand] = msgspec.field(default_factory=list)
+    validation: list[FindingRecord] = msgspec.field(default_factory=list)
 
 
 class PreviewSourceRecord(msgspec.Struct, frozen=True):
