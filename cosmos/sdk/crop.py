@@ -103,6 +103,19 @@ def crop_pairs(
     return _run(numbered, out_dir, options, command)
 
 
+def _every_job_on_every_input(
+    input_videos: Sequence[Path], jobs: Sequence[AnyCropJob], role: str
+) -> list[CropPair]:
+    if not input_videos:
+        raise InvalidOptionError(f"invalid {role}: pass at least one video file")
+    checked = check_jobs(jobs)
+    return [
+        CropPair(Path(video).expanduser(), job, input_number, job_number, fit_default=not jobs)
+        for input_number, video in enumerate(input_videos)
+        for job_number, job in enumerate(checked)
+    ]
+
+
 def crop_run(
     input_videos: Sequence[Path],
     jobs: Sequence[AnyCropJob],
@@ -112,16 +125,8 @@ def crop_run(
     command: str = "cosmos.sdk.crop.crop",
 ) -> CropResult:
     """Apply every job to every input in one crop run; return every job's summary."""
-    if not input_videos:
-        raise InvalidOptionError("invalid input_videos: pass at least one video file")
-    checked = check_jobs(jobs)
-    options = _options(ffmpeg_opts)
-    pairs = [
-        CropPair(Path(video).expanduser(), job, input_number, job_number, fit_default=not jobs)
-        for input_number, video in enumerate(input_videos)
-        for job_number, job in enumerate(checked)
-    ]
-    return _run(pairs, out_dir, options, command)
+    pairs = _every_job_on_every_input(input_videos, jobs, "input_videos")
+    return _run(pairs, out_dir, _options(ffmpeg_opts), command)
 
 
 def crop_beside_clips(
@@ -138,14 +143,7 @@ def crop_beside_clips(
     (``<clip>_job00_t00_s<size>.mp4``, ``<clip>_<view_id>.mp4``, ``<clip>_rect<NN>.mp4``) then
     depends on its clip alone, so a rerun for some clips meets no other clip's views.
     """
-    if not clips:
-        raise InvalidOptionError("invalid clips: pass at least one video file")
-    checked = check_jobs(jobs)
-    pairs = [
-        CropPair(Path(clip).expanduser(), job, input_number, job_number, fit_default=not jobs)
-        for input_number, clip in enumerate(clips)
-        for job_number, job in enumerate(checked)
-    ]
+    pairs = _every_job_on_every_input(clips, jobs, "clips")
     return _run(pairs, out_dir, _options(ffmpeg_opts), command, names_from_clips=True)
 
 
