@@ -264,16 +264,25 @@ def _check_names(
 ) -> Result[None, InvalidInput]:
     """Reject two jobs that would write the same view, and a view whose file names (temporary
     names included) are longer than the output folder takes, before any work."""
+    # Compared without case, because a card formatted exFAT or FAT32 (or a macOS volume)
+    # stores Left.mp4 and left.mp4 as one file.
     first: dict[str, CropPair] = {}
     for pair, name in zip(pairs, names, strict=True):
-        other = first.setdefault(name, pair)
+        other = first.setdefault(name.casefold(), pair)
         if other is not pair:
+            other_name = names[pairs.index(other)]
+            case = (
+                ""
+                if other_name == name
+                else f" ({other_name}.mp4 and {name}.mp4 differ only in letter case, which exFAT, "
+                "FAT32 and macOS volumes store as one file)"
+            )
             return Failure(
                 InvalidInput(
                     value=name,
                     message=f"job {other.job_number} on {other.source} and job "
-                    f"{pair.job_number} on {pair.source} would both write {name}.mp4; give each "
-                    "rect job its own view_id",
+                    f"{pair.job_number} on {pair.source} would both write {name}.mp4{case}; "
+                    "give each rect job its own view_id",
                 )
             )
     limit = fs.name_limit(output_dir)

@@ -102,6 +102,13 @@ def test_output_name_clash() -> None:
     assert "/out/x_web.mp4" in result.failure().message
 
 
+def test_output_names_clash_without_case() -> None:
+    result = check_output_names([Path("/a/Cam.mp4"), Path("/b/cam.mov")], Path("/out"), "_web")
+    assert isinstance(result, Failure)
+    message = result.failure().message
+    assert "/out/Cam_web.mp4 and /out/cam_web.mp4, names that differ only in letter case" in message
+
+
 def test_remux_argv(snapshot_txt: SnapshotAssertion) -> None:
     options = resolve_optimize_options(OptimizeOptions(), None).unwrap()
     plan = build_remux_plan(

@@ -809,3 +809,14 @@ def test_long_prefixed_view_name_exit_3(marks: Path, tmp_path: Path) -> None:
         crop(inputs, jobs, tmp_path / "out")
     assert "rename the view_id or the input file" in str(raised.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_view_ids_differing_in_case_exit_3(marks: Path, tmp_path: Path) -> None:
+    jobs = [
+        RectCropJob(x0=0, y0=0, w=0.5, h=0.5, view_id="Left"),
+        RectCropJob(x0=0.5, y0=0, w=0.5, h=0.5, view_id="left"),
+    ]
+    with pytest.raises(ValueError, match=r"would both write left\.mp4") as raised:
+        crop([marks], jobs, tmp_path / "out")
+    assert "differ only in letter case" in str(raised.value)
+    assert not (tmp_path / "out").exists()

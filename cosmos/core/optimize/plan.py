@@ -34,10 +34,14 @@ def check_output_names(
     """Map each input to its output; two inputs with one output, or an output that is an
     input, is an error."""
     outputs = [output_path(out_dir, source, suffix) for source in sources]
-    counts = Counter(outputs)
-    for output, count in counts.items():
+    # Compared without case, because a card formatted exFAT or FAT32 (or a macOS volume)
+    # stores Cam.mp4 and cam.mp4 as one file.
+    folded = [str(output).casefold() for output in outputs]
+    counts = Counter(folded)
+    for output, key in zip(outputs, folded, strict=True):
+        count = counts[key]
         if count > 1:
-            clashing = [str(s) for s, o in zip(sources, outputs, strict=True) if o == output]
+            clashing = [str(s) for s, f in zip(sources, folded, strict=True) if f == key]
             if len(set(clashing)) == 1:
                 return Failure(
                     InvalidInput(
@@ -45,10 +49,17 @@ def check_output_names(
                         message=f"input {clashing[0]} is given {count} times; give each input once",
                     )
                 )
+            names = sorted({str(o) for o, f in zip(outputs, folded, strict=True) if f == key})
+            written = (
+                f"{names[0]}"
+                if len(names) == 1
+                else f"{' and '.join(names)}, names that differ only in letter case, which "
+                "exFAT, FAT32 and macOS volumes store as one file"
+            )
             return Failure(
                 InvalidInput(
                     value=str(output),
-                    message=f"inputs {', '.join(clashing)} would all be written to {output}; "
+                    message=f"inputs {', '.join(clashing)} would all be written to {written}; "
                     "rename one or optimize them into different folders",
                 )
             )
