@@ -104,12 +104,17 @@ class EncodeFlags:
     """Replace views and view sidecars already in the output folder; without it such a run
     stops before any encode."""
 
+    skip_existing: Annotated[bool, Parameter(name="--skip-existing", negative="")] = False
+    """Keep each view an earlier run made from the same source and job (checked by sha256),
+    and make only the others: finishes a run that partly failed or was interrupted."""
+
     def options(self) -> dict[str, object]:
         return {
             "dry_run": self.dry_run,
             "prefer_hevc_hw": self.prefer_hevc_hw,
             "profile": self.profile,
             "force": self.force,
+            "skip_existing": self.skip_existing,
         }
 
 

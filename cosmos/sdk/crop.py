@@ -11,7 +11,7 @@ from cosmos.sdk._boundary import unwrap_or_raise
 from cosmos.sdk.errors import InvalidOptionError
 from cosmos.shell.crop import CropPair, CropResult, run_crop
 
-FFMPEG_OPTION_KEYS = frozenset({"dry_run", "force", "prefer_hevc_hw", "profile"})
+FFMPEG_OPTION_KEYS = frozenset({"dry_run", "force", "prefer_hevc_hw", "profile", "skip_existing"})
 
 
 class _Options(NamedTuple):
@@ -19,6 +19,7 @@ class _Options(NamedTuple):
     prefer_hevc_hw: bool
     profile: str | None
     force: bool
+    skip_existing: bool
 
 
 def _flag(options: Mapping[str, object], key: str) -> bool:
@@ -41,11 +42,18 @@ def _options(ffmpeg_opts: Mapping[str, object] | None) -> _Options:
         raise InvalidOptionError(
             f"invalid ffmpeg_opts profile {profile!r}; expected a name or None"
         )
+    force, skip_existing = _flag(options, "force"), _flag(options, "skip_existing")
+    if force and skip_existing:
+        raise InvalidOptionError(
+            "invalid ffmpeg_opts: force replaces existing views and skip_existing keeps them; "
+            "choose one"
+        )
     return _Options(
         dry_run=_flag(options, "dry_run"),
         prefer_hevc_hw=_flag(options, "prefer_hevc_hw"),
         profile=profile,
-        force=_flag(options, "force"),
+        force=force,
+        skip_existing=skip_existing,
     )
 
 
@@ -66,6 +74,7 @@ def _run(
         force=options.force,
         command=command,
         names_from_clips=names_from_clips,
+        skip_existing=options.skip_existing,
     )
     return unwrap_or_raise(result)
 
@@ -162,7 +171,8 @@ def crop(
     ``ffmpeg_opts`` keys: ``dry_run`` (write ``cosmos_crop_dry_run.json`` only),
     ``prefer_hevc_hw`` (try HEVC hardware encoders first), ``profile``, and ``force`` (replace
     views already in ``out_dir``; without it such a run raises ``FileExistsError``
-    (``OutputExistsError``) before any encode). Every job's geometry
+    (``OutputExistsError``) before any encode), or ``skip_existing`` (keep each view an earlier
+    run made from the same source and job, and make only the others). Every job's geometry
     is checked before any encode: a square larger than the frame, offsets mixed with centres, or
     values out of range raise ``ValueError``. Outputs are named ``crop_<input>_job<job>_t00_s<size>
     .mp4`` (square), ``<view_id>.mp4`` or ``crop_<input>_rect<job>.mp4`` (rect); names that

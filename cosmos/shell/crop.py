@@ -9,6 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 from returns.result import Failure, Result, Success
 
 import cosmos
@@ -188,6 +189,46 @@ def _check_view_ids(pairs: Sequence[CropPair]) -> Result[None, InvalidInput]:
                 )
             )
     return Success(None)
+
+
+KEPT_REASON = "made by an earlier run from the same source and job, and kept"
+
+
+def _kept_views(planned: Sequence[_Planned]) -> dict[Path, CropJobSummary]:
+    """Find the planned views that an earlier run made from the same source and job.
+
+    A view counts when its sidecar decodes, the view still has the sha256 the sidecar records,
+    the source has the recorded sha256, and the job matches: kind, view id, the requested
+    geometry and the trim. The encoder and profile are not compared.
+    """
+    kept: dict[Path, CropJobSummary] = {}
+    source_sha: dict[Path, str] = {}
+    for item in planned:
+        output, sidecar = item.plan.output, _view_sidecar(item.plan.output)
+        if not (output.is_file() and sidecar.is_file()):
+            continue
+        try:
+            document = msgspec.json.decode(sidecar.read_bytes(), type=ViewDocument)
+        except (OSError, msgspec.DecodeError):
+            continue
+        job, geometry = item.pair.job, item.plan.geometry
+        same_job = (
+            document.job_ref.kind == ("square" if isinstance(job, CropJob) else "rect")
+            and document.job_ref.view_id == (None if isinstance(job, CropJob) else job.view_id)
+            and document.crop.requested == dict(geometry.requested)
+            and document.crop.trim.start == geometry.start_seconds
+            and document.crop.trim.end == geometry.end_seconds
+        )
+        if not same_job:
+            continue
+        if item.pair.source not in source_sha:
+            source_sha[item.pair.source] = sha256_file(item.pair.source)
+        if document.source.sha256 != source_sha[item.pair.source]:
+            continue
+        if sha256_file(output) != document.output.sha256:
+            continue
+        kept[output] = _summary(item, "kept", document.output.sha256, sidecar, KEPT_REASON)
+    return kept
 
 
 def _check_existing_outputs(
@@ -392,13 +433,16 @@ def run_crop(
     force: bool = False,
     command: str = "cosmos.sdk.crop.crop",
     names_from_clips: bool = False,
+    skip_existing: bool = False,
 ) -> Result[CropResult, CosmosFailure]:
     """Plan every pair (any invalid job fails the run before an encode), then run each.
 
     Views and view sidecars already in ``out_dir`` are replaced only with ``force``; without
     it the run stops before any encode (a dry run warns). An output that would replace one of
     the inputs always stops the run. ``names_from_clips`` names views after their input
-    (:func:`clip_view_names`) instead of by position.
+    (:func:`clip_view_names`) instead of by position. ``skip_existing`` keeps each view that an
+    earlier run made from the same source and job, intact, so a run that partly failed can be
+    finished without encoding its good views again (see :func:`_kept_views`).
     """
     profile_name = choose_profile_name(profile, os.environ.get("COSMOS_PROFILE"))
     resolved_profile: DeterminismProfile | None = None
@@ -429,7 +473,9 @@ def run_crop(
     if isinstance(planned_result, Failure):
         return planned_result
     planned = planned_result.unwrap()
-    checked = _check_existing_outputs(planned, force, dry_run)
+    kept = _kept_views(planned) if skip_existing and not force else {}
+    to_make = [item for item in planned if item.plan.output not in kept]
+    checked = _check_existing_outputs(to_make, force, dry_run)
     if isinstance(checked, Failure):
         return checked
     # Created only now, so that a run rejected above leaves no empty folder behind.
@@ -441,7 +487,9 @@ def run_crop(
     run_id = make_run_id("crop", clock.compact, fs.random_token()[:6])
     if dry_run:
         plan_path = output_dir / DRY_RUN_DOCUMENT
-        document = _dry_run_document(planned, plan_path, command, clock.iso, force)
+        document = _dry_run_document(
+            planned, kept, plan_path, command=command, time=clock.iso, force=force
+        )
         fs.atomic_write_bytes(plan_path, encode_document(document))
         return Success(
             CropResult(
@@ -459,7 +507,7 @@ def run_crop(
     hasher = ThreadPoolExecutor(max_workers=1)
     source_hashes = {
         source: hasher.submit(sha256_file, source)
-        for source in dict.fromkeys(item.pair.source for item in planned)
+        for source in dict.fromkeys(item.pair.source for item in to_make)
     }
     summaries: list[CropJobSummary] = []
     produced: list[Path] = []
@@ -481,7 +529,8 @@ def run_crop(
             summary=RunSummary(
                 produced=sum(s.status == "produced" for s in summaries),
                 failed=sum(s.status == "failed" for s in summaries),
-                skipped=0,
+                # Views kept from an earlier run: not made by this one.
+                skipped=sum(s.status == "kept" for s in summaries),
                 planned=0,
             ),
         )
@@ -489,9 +538,11 @@ def run_crop(
 
     try:
         for item in planned:
-            summary = _crop_one(item, run_id, env, source_hashes, resolved_profile)
+            summary = kept.get(item.plan.output)
+            if summary is None:
+                summary = _crop_one(item, run_id, env, source_hashes, resolved_profile)
             summaries.append(summary)
-            if summary.status == "produced":
+            if summary.status in ("produced", "kept"):
                 produced.append(item.plan.output)
             else:
                 logger.error("crop of %s failed: %s", item.pair.source, summary.reason)
@@ -645,7 +696,13 @@ def _view_document(
 
 
 def _dry_run_document(
-    planned: list[_Planned], plan_path: Path, command: str, time: str, force: bool
+    planned: list[_Planned],
+    kept: dict[Path, CropJobSummary],
+    plan_path: Path,
+    *,
+    command: str,
+    time: str,
+    force: bool,
 ) -> CropDryRunPlan:
     sources = list(dict.fromkeys(p.pair.source for p in planned))
     facts = {p.pair.source: p.facts for p in planned}
@@ -655,6 +712,7 @@ def _dry_run_document(
         else [
             (p, path)
             for p in planned
+            if p.plan.output not in kept
             for path in (p.plan.output, _view_sidecar(p.plan.output))
             if path.exists()
         ]
@@ -678,8 +736,9 @@ def _dry_run_document(
                 kind=kind,
                 stage="crop",
                 exists=path.exists(),
-                # A real run writes nothing at all while any output blocks it.
-                will_create_on_apply=not blocking,
+                # A real run writes nothing at all while any output blocks it, and leaves a
+                # kept view as it is.
+                will_create_on_apply=not blocking and p.plan.output not in kept,
             )
             for p in planned
             for path, kind in (
@@ -716,5 +775,5 @@ def _dry_run_document(
             )
             for p, path in blocking
         ],
-        jobs=[_summary(p, "planned", None, None, None) for p in planned],
+        jobs=[kept.get(p.plan.output) or _summary(p, "planned", None, None, None) for p in planned],
     )

@@ -820,3 +820,35 @@ def test_view_ids_differing_in_case_exit_3(marks: Path, tmp_path: Path) -> None:
         crop([marks], jobs, tmp_path / "out")
     assert "differ only in letter case" in str(raised.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_skip_existing_finishes_partial_run(
+    marks: Path, counter: Path, tmp_path: Path, cli: CliRunner
+) -> None:
+    late = write_truncated_mp4(tmp_path / "in" / "late.mp4", width=WIDTH, height=HEIGHT)
+    inputs = ("--input", marks, "--input", late, "--input", counter)
+    args = ("crop", "run", *inputs, "--out-dir", tmp_path / "out", "--size", "100")
+    assert cli(*args).code == 5
+    first = tmp_path / "out" / "crop_000_job00_t00_s100.mp4"
+    third = tmp_path / "out" / "crop_002_job00_t00_s100.mp4"
+    before = {path: (_sha256(path), path.stat().st_mtime_ns) for path in (first, third)}
+
+    late.write_bytes(marks.read_bytes())  # the recording is repaired
+    assert cli(*args).code == 3
+    again = cli(*args, "--skip-existing", "--json")
+
+    assert again.code == 0, again.stderr
+    statuses = [job["status"] for job in json.loads(again.stdout)["jobs"]]
+    assert statuses == ["kept", "produced", "kept"]
+    assert {path: (_sha256(path), path.stat().st_mtime_ns) for path in (first, third)} == before
+    assert (tmp_path / "out" / "crop_001_job00_t00_s100.mp4.cosmos_view.v1.json").is_file()
+
+
+def test_skip_existing_does_not_keep_changed_job(marks: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    crop([marks], [CropJob(size=100, center_x=0.3)], out)
+    moved = {"skip_existing": True}
+    with pytest.raises(OutputExistsError):
+        crop([marks], [CropJob(size=100, center_x=0.6)], out, ffmpeg_opts=moved)
+    with pytest.raises(ValueError, match="force replaces existing views and skip_existing"):
+        crop([marks], [CropJob(size=100)], out, ffmpeg_opts={**moved, "force": True})

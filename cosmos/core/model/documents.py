@@ -154,7 +154,9 @@ class FindingRecord(msgspec.Struct, frozen=True):
     blocking: bool
 
 
-ClipStatus = Literal["produced", "failed", "skipped", "planned"]
+# "kept": a crop job whose view an earlier run made from the same source and job, left as it
+# is by a run with skip_existing.
+ClipStatus = Literal["produced", "failed", "skipped", "planned", "kept"]
 # The reason recorded for every clip, view or input a Ctrl-C or SIGTERM left unfinished.
 INTERRUPTED_REASON = "interrupted before it finished"
 
