@@ -473,8 +473,8 @@ def run_crop(
     if isinstance(planned_result, Failure):
         return planned_result
     planned = planned_result.unwrap()
-    kept = _kept_views(planned) if skip_existing and not force else {}
-    to_make = [item for item in planned if item.plan.output not in kept]
+    kept_views = _kept_views(planned) if skip_existing and not force else {}
+    to_make = [item for item in planned if item.plan.output not in kept_views]
     checked = _check_existing_outputs(to_make, force, dry_run)
     if isinstance(checked, Failure):
         return checked
@@ -488,7 +488,7 @@ def run_crop(
     if dry_run:
         plan_path = output_dir / DRY_RUN_DOCUMENT
         document = _dry_run_document(
-            planned, kept, plan_path, command=command, time=clock.iso, force=force
+            planned, kept_views, plan_path, command=command, time=clock.iso, force=force
         )
         fs.atomic_write_bytes(plan_path, encode_document(document))
         return Success(
@@ -538,7 +538,7 @@ def run_crop(
 
     try:
         for item in planned:
-            summary = kept.get(item.plan.output)
+            summary = kept_views.get(item.plan.output)
             if summary is None:
                 summary = _crop_one(item, run_id, env, source_hashes, resolved_profile)
             summaries.append(summary)
@@ -697,7 +697,7 @@ def _view_document(
 
 def _dry_run_document(
     planned: list[_Planned],
-    kept: dict[Path, CropJobSummary],
+    kept_views: dict[Path, CropJobSummary],
     plan_path: Path,
     *,
     command: str,
@@ -712,7 +712,7 @@ def _dry_run_document(
         else [
             (p, path)
             for p in planned
-            if p.plan.output not in kept
+            if p.plan.output not in kept_views
             for path in (p.plan.output, _view_sidecar(p.plan.output))
             if path.exists()
         ]
@@ -738,7 +738,7 @@ def _dry_run_document(
                 exists=path.exists(),
                 # A real run writes nothing at all while any output blocks it, and leaves a
                 # kept view as it is.
-                will_create_on_apply=not blocking and p.plan.output not in kept,
+                will_create_on_apply=not blocking and p.plan.output not in kept_views,
             )
             for p in planned
             for path, kind in (
@@ -775,5 +775,8 @@ def _dry_run_document(
             )
             for p, path in blocking
         ],
-        jobs=[kept.get(p.plan.output) or _summary(p, "planned", None, None, None) for p in planned],
+        jobs=[
+            kept_views.get(p.plan.output) or _summary(p, "planned", None, None, None)
+            for p in planned
+        ],
     )
