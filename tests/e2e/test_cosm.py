@@ -133,7 +133,7 @@ def test_partial_clip_encodes_rest(session: Path, tmp_path: Path) -> None:
     assert read_frame_index(after_gap.rgb24, after_gap.width, after_gap.height, SCENE_WIDTH) == 360
     findings = [f.code for f in result.outcomes[0].findings]
     assert "partial" in findings
-    # The sidecar says so too, since its frames range is the clip's, not the output's.
+    # The sidecar records it too, because its frames range is the clip's, not the output's.
     sidecar = msgspec.json.decode(
         (tmp_path / "MISSING.mp4.cosmos_clip.v1.json").read_bytes(), type=ClipDocument
     )

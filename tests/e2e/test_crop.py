@@ -558,7 +558,7 @@ def test_failed_crop_names_log(
     assert "invalid profile: no-such-profile" in log.read_text(encoding="utf-8")
     first_attempt = log.read_text(encoding="utf-8").splitlines()[0]
     assert shlex.split(first_attempt.removeprefix("$ "))[0] == str(wrapper)
-    # cmd.txt holds the argv of a finished output only.
+    # cmd.txt contains the argv of a finished output only.
     assert not output.with_name(output.name + ".cmd.txt").exists()
     assert list(out_dir.glob("*.mp4")) == []
 

@@ -196,7 +196,7 @@ def test_failed_transcode_names_log(
     assert outcome.reason.endswith(f"(full log: {_log_txt(output)})")
     assert [status for _, status in _logged_attempts(output)] == ["1"]
     assert "invalid profile: no-such-profile" in _log_txt(output).read_text(encoding="utf-8")
-    # cmd.txt holds the argv of a finished output only; the failed argv is in the log.
+    # cmd.txt contains the argv of a finished output only, and the failed argv is in the log.
     assert not _cmd_txt(output).exists()
     first_attempt = _log_txt(output).read_text(encoding="utf-8").splitlines()[0]
     assert shlex.split(first_attempt.removeprefix("$ "))[0] == str(wrapper)

@@ -121,7 +121,7 @@ class ClipDocument(msgspec.Struct, frozen=True):
     encode: ClipEncode
     env: EnvInfo
     # What the clip's planning found and the run went ahead with, such as the per-second folders
-    # an --allow-partial COSM clip lacks, so the sidecar says the output is shorter than
+    # an --allow-partial COSM clip lacks, so the sidecar records that the output is shorter than
     # ``frames``. Documents written before this field decode with an empty list.
     findings: list[FindingRecord] = msgspec.field(default_factory=list)
 
