@@ -55,9 +55,9 @@ class LineageIndex:
 
     def _graph(self) -> LineageGraph:
         # The adjacency tables depend only on the edges, and the graph shares the node table.
-        # They are kept with a copy of the edge list they were built from, so a query costs a
-        # comparison of that copy (identical objects compare at once) instead of a rebuild, and
-        # any change to the edges, even one that keeps their number, rebuilds them.
+        # A query compares the edges with the copy the tables were built from, which is quick
+        # for identical objects. Any change to the edges, even one that keeps their number,
+        # rebuilds the tables.
         if self._cached is None or self._cached[0] != self.edges:
             graph = LineageGraph(nodes=self.nodes, edges=self.edges, warnings=self.warnings)
             self._cached = (list(self.edges), graph)

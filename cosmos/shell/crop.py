@@ -201,7 +201,7 @@ def _kept_views(planned: Sequence[_Planned]) -> dict[Path, CropJobSummary]:
     the source has the recorded sha256, and the job matches: kind, view id, the requested
     geometry and the trim. The encoder and profile are not compared.
     """
-    kept: dict[Path, CropJobSummary] = {}
+    kept_by_output: dict[Path, CropJobSummary] = {}
     source_sha: dict[Path, str] = {}
     for item in planned:
         output, sidecar = item.plan.output, _view_sidecar(item.plan.output)
@@ -227,8 +227,10 @@ def _kept_views(planned: Sequence[_Planned]) -> dict[Path, CropJobSummary]:
             continue
         if sha256_file(output) != document.output.sha256:
             continue
-        kept[output] = _summary(item, "kept", document.output.sha256, sidecar, KEPT_REASON)
-    return kept
+        kept_by_output[output] = _summary(
+            item, "kept", document.output.sha256, sidecar, KEPT_REASON
+        )
+    return kept_by_output
 
 
 def _check_existing_outputs(

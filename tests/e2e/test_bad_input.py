@@ -236,7 +236,7 @@ def test_ffmpeg_fails_mid_run(
     assert "disk on fire" in bad.reason
     assert (good.name, good.status) == ("good", "produced")
     assert "disk on fire" in (output_dir / "bad.mp4.log.txt").read_text(encoding="utf-8")
-    # cmd.txt holds the argv of a finished output only; the failed argv is in the log.
+    # cmd.txt contains the argv of a finished output only, and the failed argv is in the log.
     assert not (output_dir / "bad.mp4.cmd.txt").exists()
     assert "$ " in (output_dir / "bad.mp4.log.txt").read_text(encoding="utf-8")
     assert not (output_dir / "bad.mp4.cosmos_clip.v1.json").exists()
